@@ -1,0 +1,242 @@
+// The topology model: snapshot contract v1 (see README "Snapshot format"), as plain
+// serialisable data. Each field names the sysfs file it comes from. No logic here.
+
+export type SourceKind = 'live' | 'sysfs-dir' | 'archive' | 'lspci' | 'hwloc-xml' | 'snapshot';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Something the reader noticed about the data; never an exception. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** File (relative to the input root) or `file:line` for text formats. */
+  readonly path: string;
+  /** PCI address or object id the problem concerns, when there is one. */
+  readonly address?: string;
+  readonly message: string;
+}
+
+export interface Cpu {
+  /** Logical CPU number (`/sys/devices/system/cpu/cpuN`). */
+  readonly id: number;
+  /** NUMA node (`cpuN/nodeM` link or `node/nodeM/cpulist`); null when unknown. */
+  readonly node: number | null;
+  /** `cpuN/topology/physical_package_id`. */
+  readonly package: number | null;
+  /** `cpuN/topology/core_id`. */
+  readonly core: number | null;
+  /** `cpuN/topology/cluster_id` where the kernel exposes it. */
+  readonly cluster?: number | null;
+  /** AArch64: MIDR_EL1 (`cpuN/regs/identification/midr_el1` or /proc/cpuinfo). */
+  readonly midr?: string;
+  /** Core micro-architecture name decoded from MIDR, e.g. "Neoverse-N1". */
+  readonly uarch?: string;
+  /** CPU vendor/implementer, e.g. "Arm", "HiSilicon", "GenuineIntel". */
+  readonly vendor?: string;
+}
+
+export interface Machine {
+  readonly hostname: string | null;
+  /** `uname -m` spelling: x86_64, aarch64, ppc64le, riscv64, ... or "unknown". */
+  readonly arch: string;
+  /** How arch was decided (uname, cpuinfo fields, root-port vendor...). */
+  readonly archSource?: string;
+  readonly kernel: string | null;
+  /** x86 "model name"; AArch64 the decoded core names, e.g. "HiSilicon TSV110". */
+  readonly cpuModel: string | null;
+  readonly os?: string | null;
+  readonly totalMemoryBytes?: number | null;
+  /** `/sys/class/dmi/id/{sys_vendor,product_name}` when present. */
+  readonly vendor?: string | null;
+  readonly product?: string | null;
+  readonly cpus: readonly Cpu[];
+  /** Platform note, e.g. "live mode on darwin: the PCIe tree needs Linux". */
+  readonly note?: string;
+}
+
+export type NumaKind = 'dram' | 'cxl' | 'pmem' | 'hbm' | 'cpuless';
+
+export interface NumaNode {
+  /** `/sys/devices/system/node/nodeN`. */
+  readonly id: number;
+  /** `nodeN/cpulist`, kernel list syntax ("0-15,32-47"); "" when CPU-less. */
+  readonly cpus: string;
+  /** `nodeN/meminfo` MemTotal, in bytes; null when unknown. */
+  readonly memoryBytes: number | null;
+  /** `nodeN/distance`, indexed like `numaNodes` ids in order. */
+  readonly distances: readonly number[];
+  readonly kind: NumaKind;
+  /** Why `kind` was chosen (e.g. "memory of CXL region region0"). */
+  readonly kindReason?: string;
+}
+
+export interface LinkInfo {
+  /** `current_link_speed`, normalised ("8 GT/s"); null when Unknown or absent. */
+  readonly speed: string | null;
+  /** `current_link_width`; null when unknown. */
+  readonly width: number | null;
+  /** `max_link_speed`. */
+  readonly maxSpeed: string | null;
+  /** `max_link_width`. */
+  readonly maxWidth: number | null;
+  /** Trained below what both ends could do (speed or width lower than max). */
+  readonly downgraded: boolean;
+}
+
+export interface SriovInfo {
+  /** `sriov_totalvfs` (PF only). */
+  readonly totalVfs: number | null;
+  /** `sriov_numvfs` (PF only). */
+  readonly numVfs: number | null;
+  /** `physfn` link target (VF only). */
+  readonly physfn: string | null;
+  /** `virtfnN` link targets (PF only), in N order. */
+  readonly vfs: readonly string[];
+}
+
+export type OsDeviceKind = 'net' | 'nvme' | 'block' | 'rdma' | 'gpu' | 'dax' | 'cxl' | 'dma' | 'other';
+
+export interface OsDevice {
+  readonly name: string;
+  readonly kind: OsDeviceKind;
+  /** Extra facts: MAC address, RDMA port state / link layer, namespace size... */
+  readonly attrs?: Readonly<Record<string, string>>;
+  /** For rdma devices with no PCI function of their own (rxe, siw): the netdev they sit on. */
+  readonly via?: string;
+}
+
+export type PortKind =
+  | 'endpoint'
+  | 'root-port'
+  | 'switch-upstream'
+  | 'switch-downstream'
+  | 'pci-bridge'
+  | 'host-bridge'
+  | 'rc-endpoint'
+  | 'rc-event-collector';
+
+export type LocalityRule = 'numa_node' | 'local_cpulist' | 'parent' | 'unknown' | 'imported';
+
+export interface RoleReason {
+  readonly role: string;
+  readonly reason: string;
+}
+
+export interface PciDevice {
+  /** `domain:bus:dev.fn`, domain always present (4 or more hex digits). */
+  readonly address: string;
+  /** Upstream bridge from the device's real sysfs path; null on a root bus. */
+  readonly parent: string | null;
+  /** Root complex, e.g. "pci0000:3a" (last `pciDDDD:BB` component of the path). */
+  readonly hostBridge: string | null;
+  /** `numa_node`, or derived (see `localityRule`); null when unknown. */
+  readonly numaNode: number | null;
+  /** `local_cpulist` (or derived); null when unknown. */
+  readonly localCpus: string | null;
+  readonly localityRule: LocalityRule;
+  /** `class`, 6 hex digits: class, subclass, prog-if. */
+  readonly classCode: string;
+  readonly className?: string | null;
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly subsystemVendorId?: string | null;
+  readonly subsystemDeviceId?: string | null;
+  /** `revision`. */
+  readonly revision?: string | null;
+  readonly vendorName: string | null;
+  readonly deviceName: string | null;
+  /** Basename of the `driver` link; null when unbound. */
+  readonly driver: string | null;
+  /** `driver_override`; null when "(null)" or absent. */
+  readonly driverOverride?: string | null;
+  /** Basename of the `iommu_group` link. */
+  readonly iommuGroup: number | null;
+  readonly link: LinkInfo | null;
+  readonly sriov: SriovInfo | null;
+  readonly osDevices: readonly OsDevice[];
+  /** PCIe port type (config space when readable, else from the tree's shape). */
+  readonly portKind: PortKind;
+  /** Bridges: secondary and subordinate bus (config space bytes 0x19/0x1a). */
+  readonly secondaryBus?: number | null;
+  readonly subordinateBus?: number | null;
+  /** `../slots/N/address` match or `label`. */
+  readonly slot?: string | null;
+  readonly roles: readonly string[];
+  readonly roleReasons: readonly RoleReason[];
+}
+
+export interface HostBridge {
+  /** "pci0000:3a" */
+  readonly id: string;
+  readonly domain: string;
+  readonly bus: string;
+  /** NUMA node / CPUs of its devices, when they all agree. */
+  readonly numaNode: number | null;
+  readonly localCpus: string | null;
+  /** Set when the root complex hangs below a PCI device (Intel VMD). */
+  readonly behind?: string | null;
+}
+
+export interface CxlMemdev {
+  readonly name: string;
+  /** PCI function the memdev is bound to, when any. */
+  readonly pciAddress: string | null;
+  readonly ramBytes: number | null;
+  readonly pmemBytes: number | null;
+  readonly numaNode: number | null;
+  readonly serial?: string | null;
+}
+
+export interface CxlRegion {
+  readonly name: string;
+  readonly sizeBytes: number | null;
+  readonly mode: string | null;
+  readonly targets: readonly string[];
+  /** The NUMA node the region's memory became (dax/kmem), when known. */
+  readonly numaNode: number | null;
+  readonly daxDevices: readonly string[];
+}
+
+export interface CxlPort {
+  readonly name: string;
+  readonly kind: 'root' | 'port' | 'endpoint';
+  readonly parent: string | null;
+  readonly uport: string | null;
+}
+
+export interface CxlDecoder {
+  readonly name: string;
+  readonly port: string;
+  readonly start: string | null;
+  readonly sizeBytes: number | null;
+  readonly interleaveWays: number | null;
+  readonly region: string | null;
+}
+
+export interface CxlInfo {
+  readonly memdevs: readonly CxlMemdev[];
+  readonly regions: readonly CxlRegion[];
+  readonly ports?: readonly CxlPort[];
+  readonly decoders?: readonly CxlDecoder[];
+}
+
+export interface Snapshot {
+  readonly format: 'topolens-snapshot';
+  readonly version: 1;
+  readonly capturedAt: string;
+  readonly source: { readonly kind: SourceKind; readonly name: string };
+  readonly machine: Machine;
+  readonly numaNodes: readonly NumaNode[];
+  readonly pci: { readonly devices: readonly PciDevice[]; readonly hostBridges?: readonly HostBridge[] };
+  readonly cxl: CxlInfo;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export type Topology = Snapshot;
+
+export const SNAPSHOT_FORMAT = 'topolens-snapshot' as const;
+export const SNAPSHOT_VERSION = 1 as const;
+
+/** A PCI function's stable id across a fleet: host plus address. */
+export function deviceKey(host: string | null, address: string): string {
+  return `${host ?? 'localhost'}/${address}`;
+}
