@@ -1,0 +1,529 @@
+// hwloc XML (`lstopo --of xml`, v1, v2 and v3 exports) → a typed object tree, streamed
+// through saxes. Pure: no entity expansion, no DTD fetch, no model building (see sources/).
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { Diagnostic } from '../model';
+
+/** Largest accepted input, in UTF-16 code units (≈ bytes for hwloc's ASCII output). */
+export const MAX_HWLOC_XML_CHARS = 256 * 1024 * 1024;
+/** Deepest element nesting accepted; real topologies stay under 40. */
+export const MAX_HWLOC_XML_DEPTH = 256;
+/** Most `<object>` elements accepted (a 4096-CPU machine with whole I/O is ~50k). */
+export const MAX_HWLOC_OBJECTS = 2_000_000;
+/** Largest bitmap accepted, in 32-bit words (2^20 bits, like the kernel list limit). */
+const MAX_BITMAP_WORDS = 32768;
+
+/** PCI attributes of a PCIDev or a PCI-side Bridge (`pci_busid`, `pci_type`, `pci_link_speed`). */
+export interface HwlocPciAttrs {
+  /** `pci_busid` as written, e.g. "0000:3b:00.0" or "10000:00:04.0". */
+  readonly busid: string;
+  readonly domain: number;
+  readonly bus: number;
+  readonly dev: number;
+  readonly func: number;
+  /** Class and subclass, 4 lowercase hex digits ("0200"). */
+  readonly classId: string;
+  /** v3 exports add the prog-if as a fifth `pci_type` field; null in v1/v2. */
+  readonly progIf: string | null;
+  /** 4 lowercase hex digits each. */
+  readonly vendorId: string;
+  readonly deviceId: string;
+  readonly subVendorId: string;
+  readonly subDeviceId: string;
+  /** 2 lowercase hex digits. */
+  readonly revision: string;
+  /** `pci_link_speed`: hwloc's bandwidth estimate in GB/s (0 when unknown). */
+  readonly linkGBps: number | null;
+}
+
+/** Bridge attributes (`bridge_type="U-D"`, `depth`, `bridge_pci="DDDD:[SS-ss]"`). */
+export interface HwlocBridgeAttrs {
+  /** 0 = host, 1 = PCI (hwloc_obj_bridge_type_e). */
+  readonly upstreamType: number;
+  readonly downstreamType: number;
+  readonly depth: number | null;
+  readonly domain: number | null;
+  readonly secondaryBus: number | null;
+  readonly subordinateBus: number | null;
+}
+
+export interface HwlocPageType {
+  readonly size: number;
+  readonly count: number;
+}
+
+export interface HwlocObject {
+  /** Object type, v2 spelling: v1 "Socket" → "Package", "Node" → "NUMANode", "Cache" → "L<n>Cache". */
+  readonly type: string;
+  /** The `type` attribute as written. */
+  readonly rawType: string;
+  readonly osIndex: number | null;
+  readonly cpuset: string | null;
+  readonly completeCpuset: string | null;
+  readonly nodeset: string | null;
+  readonly completeNodeset: string | null;
+  /** NUMANode `local_memory` in bytes (v1 Machine/System objects also carry it). */
+  readonly localMemory: number | null;
+  readonly subtype: string | null;
+  readonly name: string | null;
+  /** OSDev `osdev_type` as written (v1/v2: an enum, v3: a bitmask). */
+  readonly osdevType: number | null;
+  readonly pci: HwlocPciAttrs | null;
+  readonly bridge: HwlocBridgeAttrs | null;
+  /** First value of each `<info name value>` child. */
+  readonly info: Readonly<Record<string, string>>;
+  /** All `<info>` children in order (hwloc repeats some names, e.g. Backend). */
+  readonly infos: readonly (readonly [string, string])[];
+  readonly pageTypes: readonly HwlocPageType[];
+  /** Every attribute as written, for anything not lifted above. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly HwlocObject[];
+  /** 1-based line of the opening tag. */
+  readonly line: number;
+}
+
+/** A distance matrix (`<distances2>` in v2/v3, `<distances>` in v1). */
+export interface HwlocDistances {
+  /** Object type the matrix is about ("NUMANode" for v1 matrices at the NUMA depth). */
+  readonly type: string;
+  readonly name: string | null;
+  /** hwloc_distances_kind_e bits (v2); 0 in v1. */
+  readonly kind: number;
+  /** os indexes ("os" indexing) or gp indexes; v1: null (objects in document order). */
+  readonly indexes: readonly number[] | null;
+  readonly indexing: string | null;
+  readonly nbobjs: number;
+  /** Row-major nbobjs × nbobjs. */
+  readonly values: readonly number[];
+  readonly line: number;
+}
+
+export interface HwlocPciLocality {
+  readonly domain: number;
+  readonly busMin: number;
+  readonly busMax: number;
+  readonly cpuset: string;
+}
+
+export interface HwlocXml {
+  /** The `<topology>` element as a pseudo-object of type "topology": top-level infos,
+   *  and the Machine (or v1 System) objects as children. No children when unreadable. */
+  readonly objects: HwlocObject;
+  /** `<topology version>`; "1" when absent (hwloc 1.x). */
+  readonly version: string;
+  readonly majorVersion: number;
+  readonly distances: readonly HwlocDistances[];
+  readonly pciLocality: readonly HwlocPciLocality[];
+  readonly diagnostics: Diagnostic[];
+}
+
+// ---------------------------------------------------------------- bitmaps
+
+export interface HwlocBitmap {
+  /** Set bits below the infinite part, ascending. */
+  readonly ids: number[];
+  /** `0xf...f` prefix: every bit above the explicit words is set too. */
+  readonly infinite: boolean;
+  /** Bits covered by explicit words (32 × word count). */
+  readonly explicitBits: number;
+}
+
+/**
+ * Parse hwloc's bitmap syntax: comma-separated 32-bit hex words, most significant
+ * first ("0x0000ffff,0xffffffff"); empty words are zero ("0xffffffff,,0x0"); a leading
+ * "0xf...f" word means an infinitely set prefix. Null when malformed.
+ */
+export function parseHwlocBitmap(text: string): HwlocBitmap | null {
+  const s = text.trim();
+  if (s === '') return null;
+  const parts = s.split(',');
+  let infinite = false;
+  if (parts[0] === '0xf...f') {
+    infinite = true;
+    parts.shift();
+  }
+  if (parts.length > MAX_BITMAP_WORDS) return null;
+  const ids: number[] = [];
+  const n = parts.length;
+  for (let w = 0; w < n; w += 1) {
+    const part = parts[n - 1 - w]!.trim();
+    if (part === '') continue;
+    const m = /^(?:0x)?([0-9a-fA-F]{1,8})$/.exec(part);
+    if (!m) return null;
+    const word = parseInt(m[1]!, 16);
+    for (let bit = 0; bit < 32; bit += 1) if (word & (1 << bit)) ids.push(w * 32 + bit);
+  }
+  return { ids, infinite, explicitBits: n * 32 };
+}
+
+// ---------------------------------------------------------------- attribute decoding
+
+const PCI_BUSID = /^([0-9a-fA-F]{1,8}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/;
+const PCI_TYPE =
+  /^([0-9a-fA-F]{1,4}) \[([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})\] \[([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})\] ([0-9a-fA-F]{1,2})(?: ([0-9a-fA-F]{1,2}))?$/;
+const BRIDGE_PCI = /^([0-9a-fA-F]{1,8}):\[([0-9a-fA-F]{1,2})-([0-9a-fA-F]{1,2})\]$/;
+
+const hex = (s: string, width: number): string => s.toLowerCase().padStart(width, '0');
+
+function intAttr(v: string | undefined): number | null {
+  if (v === undefined || !/^-?\d+$/.test(v.trim())) return null;
+  const n = Number(v.trim());
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function v1CacheType(depth: number | null): string {
+  return depth !== null && depth >= 1 && depth <= 5 ? `L${depth}Cache` : 'Cache';
+}
+
+// ---------------------------------------------------------------- the parser
+
+interface Building {
+  type: string;
+  rawType: string;
+  attributes: Record<string, string>;
+  info: Record<string, string>;
+  infos: [string, string][];
+  pageTypes: HwlocPageType[];
+  children: HwlocObject[];
+  line: number;
+}
+
+interface DistBuilding {
+  v1: boolean;
+  attrs: Record<string, string>;
+  indexesText: string;
+  valuesText: string;
+  v1Values: number[];
+  line: number;
+  /** Which child we are collecting text for. */
+  collecting: 'indexes' | 'values' | null;
+}
+
+class Stop extends Error {}
+
+/** Parse hwloc XML text. Never throws on data: fatal problems come back as an
+ *  error diagnostic naming line and column, with an empty tree. */
+export function parseHwlocXml(text: string, name = 'topology.xml'): HwlocXml {
+  const diagnostics: Diagnostic[] = [];
+  const empty = (): HwlocObject => finish(newBuilding('topology', 'topology', {}, 1));
+  const fatal = (message: string, line?: number): HwlocXml => {
+    diagnostics.push({ severity: 'error', path: line ? `${name}:${line}` : name, message });
+    return { objects: empty(), version: '', majorVersion: 0, distances: [], pciLocality: [], diagnostics };
+  };
+  if (typeof text !== 'string') return fatal('input is not text');
+  if (text.length > MAX_HWLOC_XML_CHARS) {
+    return fatal(`input is ${text.length} characters, larger than the ${MAX_HWLOC_XML_CHARS}-character limit for hwloc XML`);
+  }
+  if (text.trim() === '') return fatal('input is empty');
+
+  const warn = (line: number, message: string, address?: string): void => {
+    if (diagnostics.length > 1000) return; // bounded: a pathological file must not balloon memory
+    diagnostics.push({ severity: 'warning', path: `${name}:${line}`, ...(address ? { address } : {}), message });
+  };
+
+  const parser = new SaxesParser({ position: true, fileName: name });
+  const stack: (Building | null)[] = []; // null for elements we do not build (support, cpukind...)
+  let root: Building | null = null;
+  let version = '';
+  let sawTopology = false;
+  let objectCount = 0;
+  let depth = 0;
+  let dist: DistBuilding | null = null;
+  const distances: HwlocDistances[] = [];
+  const pciLocality: HwlocPciLocality[] = [];
+  let error: string | null = null;
+  let refused = false; // our own limit, not a syntax error
+
+  parser.on('doctype', (doctype: string) => {
+    // A plain `<!DOCTYPE topology SYSTEM "hwloc2.dtd">` is normal and never fetched.
+    // An internal subset is where entity declarations (billion laughs, external
+    // entities) live: hwloc never writes one, so refuse it outright.
+    if (doctype.includes('[') || /<!ENTITY/i.test(doctype)) {
+      refused = true;
+      error = `${name}:${parser.line}:${parser.column}: DOCTYPE with an internal subset or ENTITY declaration is refused (hwloc never writes one)`;
+      throw new Stop();
+    }
+  });
+
+  parser.on('error', (err: Error) => {
+    error = err.message;
+    throw new Stop();
+  });
+
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    depth += 1;
+    const line = parser.line;
+    if (depth > MAX_HWLOC_XML_DEPTH) {
+      refused = true;
+      error = `${name}:${line}:${parser.column}: elements nested deeper than ${MAX_HWLOC_XML_DEPTH} levels`;
+      throw new Stop();
+    }
+    const attrs = tag.attributes;
+    const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
+    if (depth === 1) {
+      if (tag.name !== 'topology') {
+        refused = true;
+        error = `${name}:${line}: root element is <${tag.name}>, not <topology>: not an hwloc XML topology`;
+        throw new Stop();
+      }
+      sawTopology = true;
+      version = attrs.version ?? '1';
+      root = newBuilding('topology', 'topology', { ...attrs }, line);
+      stack.push(root);
+      return;
+    }
+    switch (tag.name) {
+      case 'object': {
+        objectCount += 1;
+        if (objectCount > MAX_HWLOC_OBJECTS) {
+          refused = true;
+          error = `${name}:${line}: more than ${MAX_HWLOC_OBJECTS} objects`;
+          throw new Stop();
+        }
+        if (!parent) {
+          warn(line, '<object> outside any object or topology; ignored');
+          stack.push(null);
+          return;
+        }
+        const rawType = attrs.type ?? '';
+        let type = rawType;
+        if (rawType === 'Socket') type = 'Package';
+        else if (rawType === 'Node') type = 'NUMANode';
+        else if (rawType === 'Cache') type = v1CacheType(intAttr(attrs.depth));
+        if (rawType === '') warn(line, '<object> without a type attribute');
+        stack.push(newBuilding(type, rawType, { ...attrs }, line));
+        return;
+      }
+      case 'info': {
+        const n = attrs.name;
+        if (parent && n !== undefined) {
+          const v = attrs.value ?? '';
+          parent.infos.push([n, v]);
+          if (!(n in parent.info)) parent.info[n] = v;
+        }
+        stack.push(null);
+        return;
+      }
+      case 'page_type': {
+        const size = intAttr(attrs.size);
+        const count = intAttr(attrs.count);
+        if (parent && size !== null && count !== null) parent.pageTypes.push({ size, count });
+        stack.push(null);
+        return;
+      }
+      case 'distances2':
+      case 'distances': {
+        dist = { v1: tag.name === 'distances', attrs: { ...attrs }, indexesText: '', valuesText: '', v1Values: [], line, collecting: null };
+        stack.push(null);
+        return;
+      }
+      case 'indexes':
+        if (dist) dist.collecting = 'indexes';
+        stack.push(null);
+        return;
+      case 'u64values':
+        if (dist) dist.collecting = 'values';
+        stack.push(null);
+        return;
+      case 'latency': {
+        if (dist && dist.v1) {
+          const v = Number(attrs.value);
+          dist.v1Values.push(Number.isFinite(v) ? v : NaN);
+        }
+        stack.push(null);
+        return;
+      }
+      case 'pci_locality': {
+        const domain = Number(attrs.domain);
+        const busMin = Number(attrs.bus_min);
+        const busMax = Number(attrs.bus_max);
+        if (Number.isFinite(domain) && Number.isFinite(busMin) && Number.isFinite(busMax) && attrs.cpuset) {
+          pciLocality.push({ domain, busMin, busMax, cpuset: attrs.cpuset });
+        }
+        stack.push(null);
+        return;
+      }
+      default:
+        // support, cpukind, memattr, userdata...: not needed for the model.
+        stack.push(null);
+        return;
+    }
+  });
+
+  parser.on('text', (t: string) => {
+    if (dist && dist.collecting === 'indexes') dist.indexesText += t;
+    else if (dist && dist.collecting === 'values') dist.valuesText += t;
+  });
+
+  parser.on('closetag', (tag: SaxesTagPlain) => {
+    depth -= 1;
+    const b = stack.pop();
+    if (tag.name === 'indexes' || tag.name === 'u64values') {
+      if (dist) dist.collecting = null;
+      return;
+    }
+    if (tag.name === 'distances' || tag.name === 'distances2') {
+      if (dist) {
+        const d = finishDistances(dist, warn);
+        if (d) distances.push(d);
+      }
+      dist = null;
+      return;
+    }
+    if (tag.name === 'object' && b) {
+      const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      const obj = finish(b, warn);
+      if (parent) parent.children.push(obj);
+    }
+  });
+
+  try {
+    // Feed in slices so the parser's buffers stay small on big inputs.
+    const CHUNK = 1 << 20;
+    for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+    parser.close();
+  } catch (e) {
+    if (!(e instanceof Stop)) error = e instanceof Error ? e.message : String(e);
+  }
+  if (error !== null) {
+    const what = refused ? 'hwloc XML refused' : 'malformed hwloc XML';
+    return fatal(`${what}: ${cleanSaxesMessage(error, name)}`, lineOf(error, name));
+  }
+  if (!sawTopology || root === null) return fatal('no <topology> element: not an hwloc XML topology');
+  const objects = finish(root, warn);
+  if (objects.children.length === 0) warn(1, '<topology> holds no objects');
+  const major = Number.parseInt(version, 10);
+  return {
+    objects,
+    version,
+    majorVersion: Number.isFinite(major) ? major : 0,
+    distances,
+    pciLocality,
+    diagnostics,
+  };
+}
+
+function newBuilding(type: string, rawType: string, attributes: Record<string, string>, line: number): Building {
+  return { type, rawType, attributes, info: {}, infos: [], pageTypes: [], children: [], line };
+}
+
+type Warn = (line: number, message: string, address?: string) => void;
+
+function finish(b: Building, warn?: Warn): HwlocObject {
+  const a = b.attributes;
+  const w: Warn = warn ?? (() => undefined);
+  let pci: HwlocPciAttrs | null = null;
+  if (a.pci_busid !== undefined) {
+    const m = PCI_BUSID.exec(a.pci_busid.trim());
+    const t = a.pci_type !== undefined ? PCI_TYPE.exec(a.pci_type.trim()) : null;
+    if (!m) w(b.line, `unreadable pci_busid "${a.pci_busid}"`);
+    else if (!t) w(b.line, `unreadable pci_type "${a.pci_type ?? ''}"`, a.pci_busid);
+    else {
+      const speed = a.pci_link_speed !== undefined ? Number(a.pci_link_speed) : NaN;
+      pci = {
+        busid: a.pci_busid.trim(),
+        domain: parseInt(m[1]!, 16),
+        bus: parseInt(m[2]!, 16),
+        dev: parseInt(m[3]!, 16),
+        func: parseInt(m[4]!, 16),
+        classId: hex(t[1]!, 4),
+        vendorId: hex(t[2]!, 4),
+        deviceId: hex(t[3]!, 4),
+        subVendorId: hex(t[4]!, 4),
+        subDeviceId: hex(t[5]!, 4),
+        revision: hex(t[6]!, 2),
+        progIf: t[7] !== undefined ? hex(t[7], 2) : null,
+        linkGBps: Number.isFinite(speed) && speed >= 0 ? speed : null,
+      };
+    }
+  }
+  let bridge: HwlocBridgeAttrs | null = null;
+  if (a.bridge_type !== undefined) {
+    const m = /^(\d)-(\d)$/.exec(a.bridge_type.trim());
+    const r = a.bridge_pci !== undefined ? BRIDGE_PCI.exec(a.bridge_pci.trim()) : null;
+    if (!m) w(b.line, `unreadable bridge_type "${a.bridge_type}"`);
+    else {
+      if (a.bridge_pci !== undefined && !r) w(b.line, `unreadable bridge_pci "${a.bridge_pci}"`, a.pci_busid);
+      bridge = {
+        upstreamType: Number(m[1]),
+        downstreamType: Number(m[2]),
+        depth: intAttr(a.depth),
+        domain: r ? parseInt(r[1]!, 16) : null,
+        secondaryBus: r ? parseInt(r[2]!, 16) : null,
+        subordinateBus: r ? parseInt(r[3]!, 16) : null,
+      };
+    }
+  }
+  const localMemory = intAttr(a.local_memory);
+  return {
+    type: b.type,
+    rawType: b.rawType,
+    osIndex: intAttr(a.os_index),
+    cpuset: a.cpuset ?? null,
+    completeCpuset: a.complete_cpuset ?? null,
+    nodeset: a.nodeset ?? null,
+    completeNodeset: a.complete_nodeset ?? null,
+    localMemory,
+    subtype: a.subtype ?? null,
+    name: a.name ?? null,
+    osdevType: intAttr(a.osdev_type),
+    pci,
+    bridge,
+    info: b.info,
+    infos: b.infos,
+    pageTypes: b.pageTypes,
+    attributes: a,
+    children: b.children,
+    line: b.line,
+  };
+}
+
+function finishDistances(d: DistBuilding, warn: Warn): HwlocDistances | null {
+  const a = d.attrs;
+  const nbobjs = intAttr(a.nbobjs);
+  if (nbobjs === null || nbobjs < 0 || nbobjs > 65536) {
+    warn(d.line, `distances without a usable nbobjs ("${a.nbobjs ?? ''}"); ignored`);
+    return null;
+  }
+  if (d.v1) {
+    // v1: <distances nbobjs relative_depth latency_base><latency value/>...; values are
+    // relative to latency_base.
+    const base = Number(a.latency_base ?? '1');
+    const values = d.v1Values.map((v) => Math.round(v * (Number.isFinite(base) ? base : 1)));
+    if (values.length !== nbobjs * nbobjs || values.some((v) => !Number.isFinite(v))) {
+      warn(d.line, `v1 distances: ${values.length} latency values for ${nbobjs} objects; ignored`);
+      return null;
+    }
+    return { type: 'NUMANode', name: null, kind: 0, indexes: null, indexing: null, nbobjs, values, line: d.line };
+  }
+  const nums = (s: string): number[] => s.split(/\s+/).filter((x) => x !== '').map(Number);
+  const indexes = nums(d.indexesText);
+  const values = nums(d.valuesText);
+  if (indexes.length !== nbobjs || values.length !== nbobjs * nbobjs || [...indexes, ...values].some((v) => !Number.isFinite(v))) {
+    warn(d.line, `distances2 "${a.name ?? ''}": ${indexes.length} indexes and ${values.length} values for ${nbobjs} objects; ignored`);
+    return null;
+  }
+  return {
+    type: a.type ?? '',
+    name: a.name ?? null,
+    kind: intAttr(a.kind) ?? 0,
+    indexes,
+    indexing: a.indexing ?? null,
+    nbobjs,
+    values,
+    line: d.line,
+  };
+}
+
+/** saxes reports "file:line:col: message"; say it as "line L, column C: message". */
+function cleanSaxesMessage(msg: string, name: string): string {
+  const flat = msg.replace(/\s+/g, ' ').trim();
+  const rest = flat.startsWith(`${name}:`) ? flat.slice(name.length + 1) : flat;
+  const m = /^(\d+):(\d+): (.*)$/.exec(rest);
+  return (m ? `line ${m[1]}, column ${Number(m[2]) + 1}: ${m[3]}` : rest).slice(0, 300);
+}
+
+function lineOf(msg: string, name: string): number | undefined {
+  const rest = msg.startsWith(`${name}:`) ? msg.slice(name.length + 1) : msg;
+  const m = /^(\d+):/.exec(rest);
+  return m ? Number(m[1]) : undefined;
+}
