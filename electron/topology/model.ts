@@ -80,6 +80,8 @@ export interface LinkInfo {
   readonly maxWidth: number | null;
   /** Trained below what both ends could do (speed or width lower than max). */
   readonly downgraded: boolean;
+  /** Why `downgraded` is what it is, in words (set by annotate/link). */
+  readonly note?: string;
 }
 
 export interface SriovInfo {
@@ -155,6 +157,8 @@ export interface PciDevice {
   readonly osDevices: readonly OsDevice[];
   /** PCIe port type (config space when readable, else from the tree's shape). */
   readonly portKind: PortKind;
+  /** Where portKind came from: the PCIe capability in config space, or the tree's shape. */
+  readonly portKindSource?: 'config' | 'shape' | 'lspci' | 'hwloc';
   /** Bridges: secondary and subordinate bus (config space bytes 0x19/0x1a). */
   readonly secondaryBus?: number | null;
   readonly subordinateBus?: number | null;

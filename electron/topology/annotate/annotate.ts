@@ -1,0 +1,93 @@
+// Derives what the raw model implies: link health against both ends, locality when
+// numa_node is unknown, host-bridge locality, and roles with their reasons. Pure and
+// idempotent: annotating an annotated topology changes nothing.
+import type { HostBridge, LinkInfo, NumaNode, PciDevice, Snapshot } from '../model';
+import { parseCpuList } from '../parse/cpulist';
+import { deriveRoles, vfParents } from './roles';
+
+const speedNum = (s: string | null): number | null => (s ? Number.parseFloat(s) : null);
+
+/**
+ * A link is downgraded when it trained below what both ends support: the device's own
+ * maximum and its upstream port's maximum. An x16 card in an x8 slot running x8 is not
+ * downgraded (the slot is the limit); the same card at x4 is. A port with no link
+ * (width 0 / speed unknown) is not downgraded: nothing is there.
+ */
+export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): LinkInfo | null {
+  if (!link) return null;
+  const cs = speedNum(link.speed);
+  const ms = speedNum(link.maxSpeed);
+  const ups = speedNum(upstream?.maxSpeed ?? null);
+  const capS = ms !== null && ups !== null ? Math.min(ms, ups) : ms;
+  const capW = link.maxWidth !== null && upstream?.maxWidth ? Math.min(link.maxWidth, upstream.maxWidth) : link.maxWidth;
+  const reasons: string[] = [];
+  if (link.width === null || link.speed === null) {
+    return { ...link, downgraded: false, note: 'no trained link (empty slot or link down)' };
+  }
+  if (capS !== null && cs !== null && cs < capS) reasons.push(`${link.speed} of ${capS} GT/s`);
+  if (capW !== null && link.width < capW) reasons.push(`x${link.width} of x${capW}`);
+  const limited: string[] = [];
+  if (ms !== null && ups !== null && ups < ms) limited.push(`upstream port max ${upstream!.maxSpeed}`);
+  if (link.maxWidth !== null && upstream?.maxWidth && upstream.maxWidth < link.maxWidth) limited.push(`upstream port max x${upstream.maxWidth}`);
+  const note = reasons.length
+    ? `trained at ${reasons.join(', ')}`
+    : limited.length
+      ? `full speed for its slot (${limited.join(', ')})`
+      : 'full speed and width';
+  return { ...link, downgraded: reasons.length > 0, note };
+}
+
+function nodeForCpus(cpus: string, nodes: readonly NumaNode[]): number | null {
+  const want = parseCpuList(cpus);
+  if (!want || want.length === 0) return null;
+  const matches = nodes.filter((n) => {
+    const have = new Set(parseCpuList(n.cpus) ?? []);
+    return have.size > 0 && want.every((c) => have.has(c));
+  });
+  return matches.length === 1 ? matches[0]!.id : null;
+}
+
+export function annotateTopology(t: Snapshot): Snapshot {
+  const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  const done = new Map<string, PciDevice>();
+  const visit = (d: PciDevice, depth = 0): PciDevice => {
+    const hit = done.get(d.address);
+    if (hit) return hit;
+    const parentRaw = d.parent ? byAddr.get(d.parent) : undefined;
+    // Guard against cycles in hostile parent links: stop deriving past 256 levels.
+    const parent = parentRaw && depth < 256 ? visit(parentRaw, depth + 1) : undefined;
+    let { numaNode, localCpus, localityRule } = d;
+    if (numaNode === null && localityRule !== 'imported') {
+      const fromCpus = localCpus ? nodeForCpus(localCpus, t.numaNodes) : null;
+      if (fromCpus !== null) {
+        numaNode = fromCpus;
+        localityRule = 'local_cpulist';
+      } else if (parent && parent.numaNode !== null) {
+        numaNode = parent.numaNode;
+        localCpus = localCpus ?? parent.localCpus;
+        localityRule = 'parent';
+      } else localityRule = 'unknown';
+    }
+    const link = annotateLink(d.link, parent?.link ?? null);
+    const out: PciDevice = { ...d, numaNode, localCpus, localityRule, link };
+    done.set(d.address, out);
+    return out;
+  };
+  const located = t.pci.devices.map((d) => visit(d));
+  const vfParent = vfParents(located);
+  const withRoles = located.map((d) => {
+    const rr = deriveRoles(d, vfParent);
+    return { ...d, roles: rr.map((r) => r.role), roleReasons: rr };
+  });
+  // Host bridges take the locality their devices agree on.
+  const hostBridges: HostBridge[] | undefined = t.pci.hostBridges?.map((hb) => {
+    const nodes = new Set(withRoles.filter((d) => d.hostBridge === hb.id).map((d) => d.numaNode));
+    const cpus = new Set(withRoles.filter((d) => d.hostBridge === hb.id).map((d) => d.localCpus));
+    return {
+      ...hb,
+      numaNode: nodes.size === 1 ? [...nodes][0]! : null,
+      localCpus: cpus.size === 1 ? [...cpus][0]! : null,
+    };
+  });
+  return { ...t, pci: { ...t.pci, devices: withRoles, ...(hostBridges ? { hostBridges } : {}) } };
+}

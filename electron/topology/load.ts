@@ -1,0 +1,180 @@
+// The engine's front door: turns any input (live, a sysfs folder, a capture archive,
+// a snapshot, lspci text, hwloc XML) into one annotated topology plus diagnostics.
+// It detects the format and delegates; it parses nothing itself.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { annotateTopology } from './annotate';
+import { InputError } from './errors';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type SourceKind } from './model';
+import { openArchiveFile, sniffCompression } from './sources/archive';
+import { readHostFacts } from './sources/host-facts';
+import { readSysfs } from './sources/read-sysfs';
+import { parseSnapshot } from './sources/snapshot';
+import { DiskRoot, type SysfsRoot } from './sources/sysfs-root';
+
+export interface LoadResult {
+  readonly topology: Snapshot;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Skip systeminformation in live mode (tests, benchmarks). */
+  readonly hostFacts?: boolean;
+  readonly now?: () => Date;
+}
+
+/** Largest text input (lspci, XML, JSON) read whole. */
+export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
+export function snapshotFromRoot(root: SysfsRoot, kind: SourceKind, name: string, now: Date = new Date()): LoadResult {
+  const r = readSysfs(root);
+  const raw: Snapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    capturedAt: now.toISOString(),
+    source: { kind, name },
+    machine: { ...r.machine, cpus: r.cpus },
+    numaNodes: r.numaNodes,
+    pci: { devices: r.devices, hostBridges: r.hostBridges },
+    cxl: r.cxl,
+    diagnostics: r.diagnostics,
+  };
+  const topology = annotateTopology(raw);
+  return { topology, diagnostics: topology.diagnostics };
+}
+
+/** Where the sysfs of a folder is: the folder itself if it holds sys/, else null. */
+function sysfsFolder(dir: string): string | null {
+  const has = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (has(join(dir, 'sys')) || has(join(dir, 'proc'))) return dir;
+  if (basename(dir) === 'sys' && has(join(dir, 'bus'))) return join(dir, '..');
+  return null;
+}
+
+async function loadLive(opts: LoadOptions): Promise<LoadResult> {
+  const fsroot = process.env['TOPOLENS_FS_ROOT'];
+  const now = opts.now?.() ?? new Date();
+  if (fsroot) return snapshotFromRoot(new DiskRoot(fsroot), 'sysfs-dir', fsroot, now);
+  const facts = opts.hostFacts === false ? null : await readHostFacts();
+  if (process.platform !== 'linux') {
+    const t: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      capturedAt: now.toISOString(),
+      source: { kind: 'live', name: facts?.hostname ?? 'localhost' },
+      machine: {
+        hostname: facts?.hostname ?? null,
+        arch: facts?.arch ?? 'unknown',
+        archSource: 'os.machine()',
+        kernel: facts?.kernel ?? null,
+        cpuModel: facts?.cpuBrand ?? null,
+        os: facts?.os ?? process.platform,
+        totalMemoryBytes: facts?.totalMemoryBytes ?? null,
+        cpus: [],
+        note: `live mode on ${process.platform}: the PCIe/NUMA tree needs Linux's sysfs. Open a capture made on Linux (topolens capture) to see one.`,
+      },
+      numaNodes: [],
+      pci: { devices: [], hostBridges: [] },
+      cxl: { memdevs: [], regions: [] },
+      diagnostics: [{ severity: 'info', path: 'live', message: `PCIe topology is read from Linux sysfs; this is ${process.platform}` }],
+    };
+    return { topology: t, diagnostics: t.diagnostics };
+  }
+  const res = snapshotFromRoot(new DiskRoot('/', 'live'), 'live', facts?.hostname ?? 'localhost', now);
+  if (!facts) return res;
+  const m = res.topology.machine;
+  const topology: Snapshot = {
+    ...res.topology,
+    machine: {
+      ...m,
+      hostname: m.hostname ?? facts.hostname,
+      arch: facts.arch || m.arch,
+      archSource: 'uname -m (live)',
+      kernel: m.kernel ?? facts.kernel,
+      cpuModel: m.cpuModel ?? facts.cpuBrand,
+      os: facts.os,
+      totalMemoryBytes: m.totalMemoryBytes ?? facts.totalMemoryBytes,
+    },
+  };
+  return { topology, diagnostics: topology.diagnostics };
+}
+
+/**
+ * Load any input. `input` is "live" (or undefined), a folder, or a file. Throws
+ * InputError (with a one-line reason) for input that cannot be used at all.
+ */
+export async function loadInput(input?: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  if (input === undefined || input === 'live' || input === '-live') return loadLive(opts);
+  const now = opts.now?.() ?? new Date();
+  let st;
+  try {
+    st = statSync(input);
+  } catch {
+    throw new InputError('no such file or folder', input);
+  }
+  if (st.isDirectory()) {
+    const dir = sysfsFolder(input);
+    if (!dir) throw new InputError('folder holds no sys/ or proc/: not a sysfs capture', input);
+    return snapshotFromRoot(new DiskRoot(dir, input), 'sysfs-dir', input, now);
+  }
+  if (!st.isFile()) throw new InputError('not a regular file', input);
+  const head = readHead(input, 512);
+  if (sniffCompression(head) !== null) {
+    const a = (() => {
+      try {
+        return openArchiveFile(input);
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(e.message, input);
+        throw e;
+      }
+    })();
+    const res = snapshotFromRoot(a.root, 'archive', basename(input), now);
+    const diagnostics = [...a.diagnostics, ...res.diagnostics];
+    const topology = { ...res.topology, diagnostics };
+    return { topology, diagnostics };
+  }
+  if (st.size > MAX_TEXT_BYTES) throw new InputError(`file is ${st.size} bytes, larger than the ${MAX_TEXT_BYTES}-byte limit for text inputs`, input);
+  const buf = readFileSync(input);
+  if (looksBinary(buf)) throw new InputError('binary data that is not a tar/gzip/bzip2 archive', input);
+  const text = buf.toString('utf8');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) return parseSnapshot(text, input);
+  if (trimmed.startsWith('<')) {
+    const { snapshotFromHwlocXml } = await import('./sources/hwloc-xml');
+    return snapshotFromHwlocXml(text, basename(input));
+  }
+  const { snapshotFromLspci } = await import('./sources/lspci');
+  return snapshotFromLspci(text, basename(input));
+}
+
+function readHead(file: string, n: number): Uint8Array {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } catch (e) {
+    throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** NUL bytes or mostly non-text in the first 8 KiB. */
+function looksBinary(buf: Uint8Array): boolean {
+  const n = Math.min(buf.length, 8192);
+  let bad = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = buf[i]!;
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32)) bad += 1;
+  }
+  return n > 0 && bad / n > 0.1;
+}

@@ -1,0 +1,58 @@
+// Kernel CPU/node list syntax ("0-3,8,10-11") and hex cpumasks ("ff,00000001"): parse
+// and format. Pure; does not know what the numbers mean.
+
+/** Largest CPU/node number accepted; larger values are nonsense in any real list. */
+export const MAX_LIST_ID = 1 << 20;
+
+/** Parse a kernel list. Returns null when the text is not a valid list. */
+export function parseCpuList(text: string): number[] | null {
+  const s = text.trim();
+  if (s === '') return [];
+  const out: number[] = [];
+  for (const part of s.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?(?::(\d+)\/(\d+))?$/.exec(part.trim());
+    if (!m) return null;
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b < a || b > MAX_LIST_ID) return null;
+    // Grouped form "0-15:2/4" (used-size/group-size), rare but documented.
+    const used = m[3] !== undefined ? Number(m[3]) : 1;
+    const group = m[4] !== undefined ? Number(m[4]) : 1;
+    if (group <= 0 || used <= 0 || used > group) return null;
+    for (let i = a; i <= b; i += 1) if ((i - a) % group < used) out.push(i);
+  }
+  return [...new Set(out)].sort((x, y) => x - y);
+}
+
+/** Format ids as a kernel list, merging runs: [0,1,2,3,8] → "0-3,8". */
+export function formatCpuList(ids: Iterable<number>): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j += 1;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** Parse a kernel hex mask ("00000000,0000ffff") into ids. Null when malformed. */
+export function parseCpuMask(text: string): number[] | null {
+  const s = text.trim().replace(/^0x/i, '');
+  if (s === '' || !/^[0-9a-f,]+$/i.test(s)) return null;
+  const hex = s.replace(/,/g, '');
+  if (hex.length > MAX_LIST_ID / 4) return null;
+  const out: number[] = [];
+  for (let i = 0; i < hex.length; i += 1) {
+    const nibble = parseInt(hex[hex.length - 1 - i]!, 16);
+    for (let bit = 0; bit < 4; bit += 1) if (nibble & (1 << bit)) out.push(i * 4 + bit);
+  }
+  return out;
+}
+
+/** Normalise any list text to its canonical form, or null when invalid. */
+export function canonicalCpuList(text: string): string | null {
+  const ids = parseCpuList(text);
+  return ids === null ? null : formatCpuList(ids);
+}

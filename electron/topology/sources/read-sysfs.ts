@@ -1,0 +1,705 @@
+// Reads a Linux sysfs/procfs tree (live, a directory or an unpacked archive) into the
+// topology model. It reads files and records what they say, with a diagnostic for
+// each malformed value; roles and derived locality are left to annotate/.
+import { posix } from 'node:path';
+import type {
+  CxlDecoder,
+  CxlInfo,
+  CxlMemdev,
+  CxlPort,
+  CxlRegion,
+  Cpu,
+  Diagnostic,
+  HostBridge,
+  LinkInfo,
+  NumaKind,
+  NumaNode,
+  OsDevice,
+  OsDeviceKind,
+  PciDevice,
+  PortKind,
+} from '../model';
+import { canonicalCpuList, formatCpuList, parseCpuList } from '../parse/cpulist';
+import {
+  formatLinkSpeed,
+  HOST_BRIDGE_RE,
+  parseConfigHeader,
+  parseCpuinfo,
+  parseDistances,
+  parseHexId,
+  parseIntValue,
+  parseKeyValues,
+  parseLinkSpeed,
+  parseLinkWidth,
+  parseNodeMemTotal,
+  PCI_ADDRESS_RE,
+} from '../parse/sysfs-values';
+import {
+  chipFromSocId,
+  decodeMidr,
+  formatMidr,
+  midrFromCpuinfo,
+  parseMidrEl1,
+  summariseCores,
+} from '../annotate/cpu';
+import { lookupClassName, lookupPciNames } from '../pci-ids';
+import { linkBasename, resolveLink, type SysfsRoot } from './sysfs-root';
+
+
+export interface SysfsReadResult {
+  readonly devices: PciDevice[];
+  readonly hostBridges: HostBridge[];
+  readonly numaNodes: NumaNode[];
+  readonly cpus: Cpu[];
+  readonly cxl: CxlInfo;
+  readonly machine: {
+    hostname: string | null;
+    arch: string;
+    archSource: string;
+    kernel: string | null;
+    cpuModel: string | null;
+    totalMemoryBytes: number | null;
+    vendor: string | null;
+    product: string | null;
+  };
+  readonly diagnostics: Diagnostic[];
+}
+
+class Diags {
+  readonly list: Diagnostic[] = [];
+  warn(path: string, message: string, address?: string): void {
+    this.list.push(address ? { severity: 'warning', path, address, message } : { severity: 'warning', path, message });
+  }
+  info(path: string, message: string, address?: string): void {
+    this.list.push(address ? { severity: 'info', path, address, message } : { severity: 'info', path, message });
+  }
+}
+
+/** "0000:3b:00.0" normalised: lowercase, domain at least 4 digits. */
+export function normalizeAddress(a: string): string | null {
+  const m = PCI_ADDRESS_RE.exec(a);
+  if (!m) return null;
+  return `${m[1]!.toLowerCase().padStart(4, '0')}:${m[2]!.toLowerCase()}:${m[3]!.toLowerCase()}.${m[4]}`;
+}
+
+interface RawDevice {
+  address: string;
+  dir: string; // canonical root-relative dir
+  chain: string[]; // PCI addresses from the root bus down to this one (inclusive)
+  hostBridge: string | null;
+  behind: string | null; // PCI device a host bridge hangs below (VMD)
+}
+
+/** Where does a sysfs device path sit: its root complex and PCI ancestors. */
+export function splitDevicePath(dir: string): { hostBridge: string | null; chain: string[]; behind: string | null } {
+  const parts = dir.split('/');
+  let hb: string | null = null;
+  let chain: string[] = [];
+  let behind: string | null = null;
+  for (const p of parts) {
+    if (HOST_BRIDGE_RE.test(p)) {
+      // A nested root complex (Intel VMD: pci10000:00 below 0000:00:0e.0) restarts the chain.
+      behind = chain.length > 0 ? chain[chain.length - 1]! : null;
+      hb = p.toLowerCase();
+      chain = [];
+    } else {
+      const a = normalizeAddress(p);
+      if (a) chain.push(a);
+    }
+  }
+  return { hostBridge: hb, chain, behind };
+}
+
+function readLinkInfo(root: SysfsRoot, dir: string, d: Diags, address: string): LinkInfo | null {
+  const files = ['current_link_speed', 'current_link_width', 'max_link_speed', 'max_link_width'] as const;
+  const raw = files.map((f) => root.readOptional(`${dir}/${f}`));
+  if (raw.every((r) => r === null)) return null;
+  const speeds = [parseLinkSpeed(raw[0]!), parseLinkSpeed(raw[2]!)];
+  const widths = [parseLinkWidth(raw[1]!), parseLinkWidth(raw[3]!)];
+  raw.forEach((r, i) => {
+    const bad = r !== null && (i % 2 === 0 ? speeds[i / 2] === null : widths[(i - 1) / 2] === null);
+    if (bad) d.warn(`${dir}/${files[i]}`, `unrecognised value "${r!.trim().slice(0, 40)}"`, address);
+  });
+  const [cs, ms] = speeds;
+  const [cw, mw] = widths;
+  return {
+    speed: cs ? formatLinkSpeed(cs) : null,
+    width: cw ? cw : null,
+    maxSpeed: ms ? formatLinkSpeed(ms) : null,
+    maxWidth: mw ? mw : null,
+    downgraded: false, // decided in annotate/link (needs the upstream port)
+  };
+}
+
+function pcieTypeToKind(t: number): PortKind | null {
+  switch (t) {
+    case 0: case 1: return 'endpoint';
+    case 4: return 'root-port';
+    case 5: return 'switch-upstream';
+    case 6: return 'switch-downstream';
+    case 7: case 8: return 'pci-bridge';
+    case 9: return 'rc-endpoint';
+    case 10: return 'rc-event-collector';
+    default: return null;
+  }
+}
+
+function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges: HostBridge[]; dirs: Map<string, string> } {
+  const base = 'sys/bus/pci/devices';
+  const names = root.list(base);
+  const raws: RawDevice[] = [];
+  const seen = new Set<string>();
+  for (const name of names.sort()) {
+    const address = normalizeAddress(name);
+    if (!address) {
+      d.warn(`${base}/${name}`, 'not a PCI address; ignored');
+      continue;
+    }
+    if (seen.has(address)) {
+      d.warn(`${base}/${name}`, 'duplicate PCI address; ignored', address);
+      continue;
+    }
+    const dir = resolveLink(root, `${base}/${name}`);
+    if (dir === null) {
+      d.warn(`${base}/${name}`, 'link points outside the capture; ignored', address);
+      continue;
+    }
+    const where = splitDevicePath(dir);
+    if (where.chain[where.chain.length - 1] !== address) {
+      // Some captures store devices as plain directories: fall back to a flat device.
+      d.warn(`${base}/${name}`, `device path "${dir}" does not end in its address; parent unknown`, address);
+      raws.push({ address, dir, chain: [address], hostBridge: where.hostBridge, behind: where.behind });
+    } else raws.push({ address, dir, chain: where.chain, hostBridge: where.hostBridge, behind: where.behind });
+    seen.add(address);
+  }
+
+  // Slots: slots/N/address holds "dddd:bb:dd" (all functions of that device).
+  const slots = new Map<string, string>();
+  for (const s of root.list('sys/bus/pci/slots')) {
+    const a = root.readOptional(`sys/bus/pci/slots/${s}/address`)?.trim();
+    if (a) slots.set(a.toLowerCase(), s);
+  }
+
+  const present = new Set(raws.map((r) => r.address));
+  const devices: PciDevice[] = [];
+  const dirs = new Map<string, string>();
+  const hbDevices = new Map<string, { behind: string | null }>();
+  for (const r of raws) {
+    const { address, dir } = r;
+    dirs.set(address, dir);
+    const rd = (f: string) => root.readOptional(`${dir}/${f}`);
+    const id = (f: string, digits = 4) => {
+      const raw = rd(f);
+      const v = parseHexId(raw, digits);
+      if (raw !== null && v === null) d.warn(`${dir}/${f}`, `unrecognised value "${raw.trim().slice(0, 40)}"`, address);
+      return v;
+    };
+    const vendorId = id('vendor') ?? '0xffff';
+    const deviceId = id('device') ?? '0xffff';
+    const classCode = id('class', 6) ?? '0x000000';
+    const subsystemVendorId = id('subsystem_vendor');
+    const subsystemDeviceId = id('subsystem_device');
+    const revision = id('revision', 2);
+    if (rd('vendor') === null) d.warn(`${dir}/vendor`, 'missing vendor file', address);
+
+    const numaRaw = rd('numa_node');
+    let numaNode = parseIntValue(numaRaw);
+    if (numaRaw !== null && numaNode === null) d.warn(`${dir}/numa_node`, `unrecognised value "${numaRaw.trim().slice(0, 40)}"`, address);
+    if (numaNode !== null && (numaNode < 0 || numaNode > 65535)) {
+      if (numaNode !== -1) d.warn(`${dir}/numa_node`, `impossible NUMA node ${numaNode}`, address);
+      numaNode = null;
+    }
+    const cpuRaw = rd('local_cpulist');
+    let localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
+    if (cpuRaw !== null && localCpus === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
+    if (localCpus === '') localCpus = null;
+
+    const driver = linkBasename(root, `${dir}/driver`);
+    const ovRaw = rd('driver_override')?.trim() ?? null;
+    const driverOverride = ovRaw && ovRaw !== '(null)' ? ovRaw : null;
+    const groupName = linkBasename(root, `${dir}/iommu_group`);
+    const iommuGroup = groupName !== null && /^\d+$/.test(groupName) ? Number(groupName) : null;
+
+    // SR-IOV.
+    const totalVfs = parseIntValue(rd('sriov_totalvfs'));
+    const numVfs = parseIntValue(rd('sriov_numvfs'));
+    const physfnDir = root.readLink(`${dir}/physfn`);
+    const physfn = physfnDir ? normalizeAddress(posix.basename(physfnDir.replace(/\/+$/, ''))) : null;
+    const vfs: Array<[number, string]> = [];
+    let entries: string[] | null = null;
+    const list = () => (entries ??= root.list(dir));
+    if (totalVfs !== null || numVfs !== null) {
+      for (const e of list()) {
+        const m = /^virtfn(\d+)$/.exec(e);
+        if (!m) continue;
+        const t = root.readLink(`${dir}/${e}`);
+        const a = t ? normalizeAddress(posix.basename(t.replace(/\/+$/, ''))) : null;
+        if (a) vfs.push([Number(m[1]), a]);
+      }
+      vfs.sort((x, y) => x[0] - y[0]);
+    }
+    const sriov =
+      totalVfs !== null || numVfs !== null || physfn !== null
+        ? { totalVfs, numVfs, physfn, vfs: vfs.map((v) => v[1]) }
+        : null;
+
+    const cfg = parseConfigHeader(root.readBytes(`${dir}/config`, 4096));
+    const cls = parseInt(classCode.slice(2, 6), 16);
+    const isBridgeClass = cls === 0x0604 || cls === 0x0609;
+    let portKind: PortKind = cfg?.pcieType != null ? (pcieTypeToKind(cfg.pcieType) ?? 'endpoint') : 'endpoint';
+    const shapeDecides = cfg?.pcieType == null;
+    if (shapeDecides && (isBridgeClass || cfg?.isBridge)) portKind = 'pci-bridge'; // refined below
+    if (cls === 0x0600 && r.chain.length === 1) portKind = 'host-bridge';
+
+    const parent = r.chain.length >= 2 ? r.chain[r.chain.length - 2]! : null;
+    if (parent && !present.has(parent)) d.warn(`${dir}`, `parent bridge ${parent} is not listed in ${base}`, address);
+
+    const names = lookupPciNames(vendorId, deviceId);
+    const slotKey = address.slice(0, address.lastIndexOf('.'));
+    const label = rd('label')?.trim() || null;
+    const hb = r.hostBridge;
+    if (hb && !hbDevices.has(hb)) hbDevices.set(hb, { behind: r.behind });
+    devices.push({
+      address,
+      parent,
+      hostBridge: hb,
+      numaNode,
+      localCpus,
+      localityRule: numaNode !== null ? 'numa_node' : 'unknown',
+      classCode,
+      className: lookupClassName(classCode),
+      vendorId,
+      deviceId,
+      subsystemVendorId,
+      subsystemDeviceId,
+      revision,
+      vendorName: names.vendorName,
+      deviceName: names.deviceName,
+      driver,
+      driverOverride,
+      iommuGroup,
+      link: readLinkInfo(root, dir, d, address),
+      sriov,
+      osDevices: [],
+      portKind,
+      secondaryBus: cfg?.secondaryBus ?? null,
+      subordinateBus: cfg?.subordinateBus ?? null,
+      slot: slots.get(slotKey) ?? label,
+      roles: [],
+      roleReasons: [],
+      ...(shapeDecides ? { portKindSource: 'shape' } : { portKindSource: 'config' }),
+    } as PciDevice);
+  }
+  refinePortKinds(devices);
+  const hostBridges: HostBridge[] = [...hbDevices].map(([id, v]) => {
+    const m = HOST_BRIDGE_RE.exec(id)!;
+    return { id, domain: m[1]!.padStart(4, '0'), bus: m[2]!, numaNode: null, localCpus: null, behind: v.behind };
+  });
+  return { devices, hostBridges, dirs };
+}
+
+/**
+ * Without the PCIe capability (non-root captures give 64 bytes of config space),
+ * decide bridge roles from the tree's shape: a bridge on a root bus is a root port
+ * (unless it is a subtractive-decode PCI bridge), a bridge with bridges below it is a
+ * switch's upstream port, the bridges below an upstream port are its downstream ports.
+ */
+export function refinePortKinds(devices: PciDevice[]): void {
+  const byAddr = new Map(devices.map((d) => [d.address, d] as const));
+  const childBridges = new Map<string, number>();
+  const isBridge = (d: PciDevice) => d.portKind !== 'endpoint' && d.portKind !== 'host-bridge' && d.portKind !== 'rc-endpoint' && d.portKind !== 'rc-event-collector';
+  for (const d of devices) if (d.parent && isBridge(d)) childBridges.set(d.parent, (childBridges.get(d.parent) ?? 0) + 1);
+  const decided = new Map<string, PortKind>();
+  const kindOf = (d: PciDevice, depth = 0): PortKind => {
+    const known = decided.get(d.address);
+    if (known) return known;
+    let k = d.portKind;
+    if ((d as { portKindSource?: string }).portKindSource === 'shape' && k === 'pci-bridge' && depth < 64) {
+      const parent = d.parent ? byAddr.get(d.parent) : undefined;
+      const subtractive = d.classCode === '0x060401';
+      if (!d.parent) k = subtractive ? 'pci-bridge' : 'root-port';
+      else if (parent && kindOf(parent, depth + 1) === 'switch-upstream') k = 'switch-downstream';
+      else if ((childBridges.get(d.address) ?? 0) > 0 && !subtractive) k = 'switch-upstream';
+      else k = 'pci-bridge';
+    }
+    decided.set(d.address, k);
+    return k;
+  };
+  for (let i = 0; i < devices.length; i += 1) {
+    const d = devices[i]!;
+    const k = kindOf(d);
+    if (k !== d.portKind) devices[i] = { ...d, portKind: k };
+  }
+}
+
+/** Which PCI function owns a class device: the deepest PCI address in its real path. */
+function owningFunction(dir: string): string | null {
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i >= 0; i -= 1) {
+    const a = normalizeAddress(parts[i]!);
+    if (a) return a;
+  }
+  return null;
+}
+
+function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<string, OsDevice[]> {
+  const out = new Map<string, OsDevice[]>();
+  const add = (addr: string, dev: OsDevice) => {
+    const list = out.get(addr);
+    if (list) {
+      if (!list.some((x) => x.name === dev.name && x.kind === dev.kind)) list.push(dev);
+    } else out.set(addr, [dev]);
+  };
+  const netOwner = new Map<string, string>();
+  const classes: Array<[string, OsDeviceKind]> = [
+    ['net', 'net'],
+    ['nvme', 'nvme'],
+    ['block', 'block'],
+    ['infiniband', 'rdma'],
+    ['drm', 'gpu'],
+    ['dma', 'dma'],
+    ['dax', 'dax'],
+  ];
+  const pendingRdma: Array<{ name: string; dir: string }> = [];
+  for (const [cls, kind] of classes) {
+    for (const name of root.list(`sys/class/${cls}`)) {
+      const link = `sys/class/${cls}/${name}`;
+      const dir = resolveLink(root, link);
+      if (dir === null) {
+        d.warn(link, 'link points outside the capture; ignored');
+        continue;
+      }
+      if (cls === 'block' && root.exists(`${dir}/partition`)) continue;
+      if (cls === 'drm' && !/^card\d+$/.test(name)) continue; // connectors, renderD: same GPU
+      const owner = owningFunction(dir);
+      const attrs: Record<string, string> = {};
+      const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
+      if (kind === 'net') {
+        const mac = read('address');
+        if (mac) attrs['address'] = mac;
+        const st = read('operstate');
+        if (st) attrs['operstate'] = st;
+        const sp = read('speed');
+        if (sp && /^\d+$/.test(sp)) attrs['speedMbps'] = sp;
+      } else if (kind === 'block' || kind === 'dax') {
+        const sz = read('size');
+        if (sz && /^\d+$/.test(sz)) attrs['sizeBytes'] = kind === 'block' ? String(Number(sz) * 512) : sz;
+      } else if (kind === 'nvme') {
+        for (const f of ['model', 'serial', 'firmware_rev', 'transport']) {
+          const v = read(f);
+          if (v && f !== 'serial') attrs[f] = v;
+        }
+      } else if (kind === 'rdma') {
+        const ports = root.list(`${dir}/ports`).filter((p) => /^\d+$/.test(p)).sort((a, b) => Number(a) - Number(b));
+        for (const p of ports) {
+          const state = read(`ports/${p}/state`);
+          const ll = read(`ports/${p}/link_layer`);
+          const rate = read(`ports/${p}/rate`);
+          if (state) attrs[`port${p}.state`] = state.replace(/^\d+:\s*/, '');
+          if (ll) attrs[`port${p}.linkLayer`] = ll;
+          if (rate) attrs[`port${p}.rate`] = rate;
+        }
+      }
+      if (kind === 'dax') {
+        const tn = read('target_node');
+        if (tn && /^-?\d+$/.test(tn)) attrs['targetNode'] = tn;
+      }
+      if (kind === 'rdma' && (!owner || !pciAddrs.has(owner))) {
+        pendingRdma.push({ name, dir });
+        continue;
+      }
+      if (!owner || !pciAddrs.has(owner)) continue; // virtual or platform device
+      const dev: OsDevice = Object.keys(attrs).length ? { name, kind, attrs } : { name, kind };
+      add(owner, dev);
+      if (kind === 'net') netOwner.set(name, owner);
+    }
+  }
+  // Software RDMA (rxe, siw) has no PCI function: attach it to its netdev's function.
+  for (const { name, dir } of pendingRdma) {
+    const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
+    const netdev = read('parent') ?? read('ports/1/gid_attrs/ndevs/0') ?? read('ports/1/gid_attrs/ndevs/1');
+    const owner = netdev ? netOwner.get(netdev) : undefined;
+    if (!owner) {
+      if (netdev) d.info(`sys/class/infiniband/${name}`, `RDMA device on netdev ${netdev}, which has no PCI function here`);
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    const ll = read('ports/1/link_layer');
+    const st = read('ports/1/state');
+    if (st) attrs['port1.state'] = st.replace(/^\d+:\s*/, '');
+    if (ll) attrs['port1.linkLayer'] = ll;
+    attrs['software'] = /^rxe/.test(name) ? 'rdma_rxe (Soft-RoCE)' : /^siw/.test(name) ? 'siw (Soft-iWARP)' : 'software RDMA';
+    add(owner, { name, kind: 'rdma', attrs, via: netdev! });
+  }
+  return out;
+}
+
+function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
+  const base = 'sys/devices/system/node';
+  const ids = root
+    .list(base)
+    .map((n) => /^node(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  const nodes: NumaNode[] = [];
+  for (const id of ids) {
+    const dir = `${base}/node${id}`;
+    const cpuRaw = root.readOptional(`${dir}/cpulist`);
+    let cpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
+    if (cpuRaw !== null && cpus === null) d.warn(`${dir}/cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`);
+    if (cpus === null) {
+      // Old kernels: cpuN links inside the node directory.
+      const viaLinks = root.list(dir).map((n) => /^cpu(\d+)$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+      cpus = formatCpuList(viaLinks);
+    }
+    const memRaw = root.readOptional(`${dir}/meminfo`);
+    const memoryBytes = parseNodeMemTotal(memRaw);
+    if (memRaw !== null && memoryBytes === null) d.warn(`${dir}/meminfo`, 'no MemTotal line');
+    const distRaw = root.readOptional(`${dir}/distance`);
+    const distances = parseDistances(distRaw);
+    if (distRaw !== null && distances === null) d.warn(`${dir}/distance`, `unrecognised distances "${distRaw.trim().slice(0, 40)}"`);
+    const kind: NumaKind = cpus === '' ? 'cpuless' : 'dram';
+    nodes.push({ id, cpus, memoryBytes, distances: distances ?? [], kind, kindReason: cpus === '' ? 'no CPUs in cpulist' : 'has CPUs' });
+  }
+  for (const n of nodes) {
+    if (n.distances.length !== 0 && n.distances.length !== nodes.length) {
+      d.warn(`${base}/node${n.id}/distance`, `${n.distances.length} distances for ${nodes.length} nodes`);
+    }
+  }
+  return nodes;
+}
+
+function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; arm: boolean; cpuinfo: Array<Record<string, string>> } {
+  const base = 'sys/devices/system/cpu';
+  const ids = root
+    .list(base)
+    .map((n) => /^cpu(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  const nodeOf = new Map<number, number>();
+  for (const n of nodes) for (const c of parseCpuList(n.cpus) ?? []) nodeOf.set(c, n.id);
+  const cpuinfo = parseCpuinfo(root.readOptional('proc/cpuinfo'));
+  const infoById = new Map<number, Record<string, string>>();
+  for (const rec of cpuinfo) {
+    const p = rec['processor'];
+    if (p !== undefined && /^\d+$/.test(p)) infoById.set(Number(p), rec);
+  }
+  const arm = cpuinfo.some((r) => 'cpu implementer' in r);
+  const num = (p: string) => {
+    const raw = root.readOptional(p);
+    const v = parseIntValue(raw);
+    if (raw !== null && v === null) d.warn(p, `unrecognised value "${raw.trim().slice(0, 40)}"`);
+    return v;
+  };
+  const cpus: Cpu[] = [];
+  // CPUs listed by cpuinfo but absent from sysfs (old captures) still count.
+  const all = new Set<number>([...ids, ...infoById.keys()]);
+  for (const id of [...all].sort((a, b) => a - b)) {
+    const dir = `${base}/cpu${id}`;
+    let node = nodeOf.get(id) ?? null;
+    if (node === null) {
+      const link = root.list(dir).find((n) => /^node\d+$/.test(n));
+      if (link) node = Number(link.slice(4));
+    }
+    const pkg = num(`${dir}/topology/physical_package_id`);
+    const info = infoById.get(id);
+    let midr: number | null = parseMidrEl1(root.readOptional(`${dir}/regs/identification/midr_el1`));
+    if (midr === null && info) midr = midrFromCpuinfo(info);
+    const cpu: Cpu = {
+      id,
+      node,
+      package: pkg !== null && pkg >= 0 ? pkg : info?.['physical id'] !== undefined ? Number(info['physical id']) : null,
+      core: num(`${dir}/topology/core_id`) ?? (info?.['core id'] !== undefined ? Number(info['core id']) : null),
+    };
+    const cluster = root.readOptional(`${dir}/topology/cluster_id`);
+    if (cluster !== null) (cpu as { cluster?: number | null }).cluster = parseIntValue(cluster);
+    if (midr !== null) {
+      const dec = decodeMidr(midr);
+      Object.assign(cpu, { midr: formatMidr(midr), vendor: dec.vendor, ...(dec.uarch ? { uarch: dec.uarch } : {}) });
+    } else if (info?.['vendor_id']) {
+      Object.assign(cpu, { vendor: info['vendor_id'] });
+    }
+    cpus.push(cpu);
+  }
+  return { cpus, arm, cpuinfo };
+}
+
+const archFromUname: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loongarch64' };
+
+function guessArch(cpuinfo: Array<Record<string, string>>): { arch: string; source: string } | null {
+  const first = cpuinfo[0];
+  if (!first) return null;
+  if (cpuinfo.some((r) => 'cpu implementer' in r)) return { arch: 'aarch64', source: '/proc/cpuinfo has "CPU implementer" (Arm MIDR fields)' };
+  if ('vendor_id' in first && 'flags' in first) {
+    const lm = /\blm\b/.test(first['flags'] ?? '');
+    return { arch: lm ? 'x86_64' : 'i686', source: `/proc/cpuinfo vendor_id ${first['vendor_id']}${lm ? ' with the lm (long mode) flag' : ''}` };
+  }
+  if ('vendor_id' in first) return { arch: 'x86_64', source: `/proc/cpuinfo vendor_id ${first['vendor_id']}` };
+  const c = first['cpu'] ?? '';
+  if (/^POWER/i.test(c)) return { arch: 'ppc64le', source: '/proc/cpuinfo "cpu: POWER"' };
+  if ('isa' in first && /^rv64/.test(first['isa']!)) return { arch: 'riscv64', source: '/proc/cpuinfo isa rv64' };
+  if (cpuinfo.some((r) => 'vendor_id' in r && /IBM\/S390/.test(r['vendor_id']!))) return { arch: 's390x', source: '/proc/cpuinfo IBM/S390' };
+  return null;
+}
+
+function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
+  const base = 'sys/bus/cxl/devices';
+  const names = root.list(base).sort();
+  const memdevs: CxlMemdev[] = [];
+  const regions: CxlRegion[] = [];
+  const ports: CxlPort[] = [];
+  const decoders: CxlDecoder[] = [];
+  if (names.length === 0) return { memdevs, regions };
+  const daxNode = new Map<string, { node: number | null; dax: string[] }>();
+  // dax devices of a region: sys/bus/dax/devices/daxX.Y → .../regionN/daxX.Y
+  for (const dax of root.list('sys/bus/dax/devices')) {
+    const dir = resolveLink(root, `sys/bus/dax/devices/${dax}`);
+    if (!dir) continue;
+    const region = dir.split('/').find((p) => /^region\d+$/.test(p));
+    if (!region) continue;
+    const tn = parseIntValue(root.readOptional(`${dir}/target_node`));
+    const cur = daxNode.get(region) ?? { node: null, dax: [] };
+    cur.dax.push(dax);
+    if (tn !== null && tn >= 0) cur.node = tn;
+    daxNode.set(region, cur);
+  }
+  for (const name of names) {
+    const dir = resolveLink(root, `${base}/${name}`);
+    if (!dir) continue;
+    const rd = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() ?? null;
+    const size = (f: string) => {
+      const v = rd(f);
+      if (v === null) return null;
+      const n = /^0x[0-9a-f]+$/i.test(v) ? Number(BigInt(v)) : /^\d+$/.test(v) ? Number(v) : null;
+      if (n === null) d.warn(`${dir}/${f}`, `unrecognised size "${v.slice(0, 40)}"`, name);
+      return n;
+    };
+    if (/^mem\d+$/.test(name)) {
+      const nn = parseIntValue(rd('numa_node'));
+      memdevs.push({
+        name,
+        pciAddress: owningFunction(dir),
+        ramBytes: size('ram/size'),
+        pmemBytes: size('pmem/size'),
+        numaNode: nn !== null && nn >= 0 ? nn : null,
+        serial: rd('serial'),
+      });
+    } else if (/^region\d+$/.test(name)) {
+      const targets: string[] = [];
+      for (let i = 0; i < 16; i += 1) {
+        const t = rd(`target${i}`);
+        if (t === null) break;
+        if (t !== '') targets.push(t);
+      }
+      const dn = daxNode.get(name);
+      regions.push({ name, sizeBytes: size('size'), mode: rd('mode'), targets, numaNode: dn?.node ?? null, daxDevices: dn?.dax ?? [] });
+    } else if (/^(root|port|endpoint)\d+$/.test(name)) {
+      const kind = name.startsWith('root') ? 'root' : name.startsWith('port') ? 'port' : 'endpoint';
+      const parts = dir.split('/');
+      const parentPort = parts.slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? null;
+      const up = root.readLink(`${dir}/uport`);
+      ports.push({ name, kind, parent: parentPort, uport: up ? posix.basename(up) : null });
+    } else if (/^decoder\d+\.\d+$/.test(name)) {
+      const port = dir.split('/').slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? '';
+      const iw = parseIntValue(rd('interleave_ways'));
+      decoders.push({ name, port, start: rd('start'), sizeBytes: size('size'), interleaveWays: iw, region: rd('region') || null });
+    }
+  }
+  // A region's node becomes a CXL NUMA node.
+  for (const r of regions) {
+    if (r.numaNode === null) continue;
+    const i = numa.findIndex((n) => n.id === r.numaNode);
+    if (i >= 0) numa[i] = { ...numa[i]!, kind: 'cxl', kindReason: `memory of CXL ${r.name} (${r.daxDevices.join(', ')})` };
+  }
+  return { memdevs, regions, ports, decoders };
+}
+
+/** Read everything the engine needs from a sysfs/procfs root. Never throws on data. */
+export function readSysfs(root: SysfsRoot): SysfsReadResult {
+  const d = new Diags();
+  const { devices, hostBridges } = readPci(root, d);
+  const addrs = new Set(devices.map((x) => x.address));
+  const osDevs = readOsDevices(root, d, addrs);
+  for (let i = 0; i < devices.length; i += 1) {
+    const list = osDevs.get(devices[i]!.address);
+    if (list) devices[i] = { ...devices[i]!, osDevices: list };
+  }
+  const numaNodes = readNuma(root, d);
+  const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
+  const cxl = readCxl(root, d, numaNodes);
+
+  // Machine facts: topolens capture metadata, hwloc-gather's nofile-info, procfs.
+  let meta: Record<string, unknown> = {};
+  const metaRaw = root.readOptional('topolens-capture.json');
+  if (metaRaw) {
+    try {
+      meta = JSON.parse(metaRaw) as Record<string, unknown>;
+    } catch {
+      d.warn('topolens-capture.json', 'not valid JSON; ignored');
+    }
+  }
+  const uname = (meta['uname'] ?? {}) as Record<string, string>;
+  const nofile = parseKeyValues(root.readOptional('proc/hwloc-nofile-info'));
+  const hostname =
+    (typeof meta['hostname'] === 'string' ? (meta['hostname'] as string) : null) ??
+    root.readOptional('proc/sys/kernel/hostname')?.trim() ??
+    nofile['HostName'] ??
+    null;
+  const version = root.readOptional('proc/version');
+  const kernel =
+    uname['release'] ?? root.readOptional('proc/sys/kernel/osrelease')?.trim() ?? nofile['OSRelease'] ?? (version ? /Linux version (\S+)/.exec(version)?.[1] ?? null : null);
+  let arch = 'unknown';
+  let archSource = 'nothing in the capture tells';
+  if (uname['machine']) {
+    arch = archFromUname[uname['machine']] ?? uname['machine'];
+    archSource = 'uname -m at capture time';
+  } else if (nofile['Architecture']) {
+    arch = nofile['Architecture'];
+    archSource = 'hwloc-gather-topology (uname)';
+  } else {
+    const g = guessArch(cpuinfo);
+    if (g) {
+      arch = g.arch;
+      archSource = g.source;
+    } else if (cpus.some((c) => c.midr)) {
+      arch = 'aarch64';
+      archSource = 'cpu*/regs/identification/midr_el1 exists';
+    }
+  }
+  // CPU model: x86 "model name"; Arm: the chip (SoC id) or core names from MIDR.
+  let cpuModel: string | null = null;
+  const x86 = cpuinfo.find((r) => r['model name'])?.['model name'] ?? null;
+  if (x86) cpuModel = x86;
+  else if (cpus.some((c) => c.midr)) {
+    const soc = chipFromSocId(root.readOptional('sys/devices/soc0/soc_id'));
+    const firstMidr = cpus.find((c) => c.midr)?.midr;
+    const chip = soc ?? (firstMidr ? decodeMidr(Number(firstMidr)).chip : null);
+    const vendors = [...new Set(cpus.map((c) => c.vendor).filter(Boolean))];
+    const cores = summariseCores(cpus.map((c) => c.uarch ?? (c.midr ? `MIDR ${c.midr}` : null)));
+    cpuModel = [chip, cores ? `${vendors.join('/')} ${cores}` : null].filter(Boolean).join(' · ') || null;
+  } else {
+    cpuModel = cpuinfo.find((r) => r['cpu'])?.['cpu'] ?? cpuinfo.find((r) => r['uarch'])?.['uarch'] ?? null;
+  }
+  const memTotal = parseNodeMemTotal(root.readOptional('proc/meminfo'));
+  const dmi = (f: string) => root.readOptional(`sys/class/dmi/id/${f}`)?.trim() || null;
+  return {
+    devices,
+    hostBridges,
+    numaNodes,
+    cpus,
+    cxl,
+    machine: {
+      hostname: hostname || null,
+      arch,
+      archSource,
+      kernel: kernel || null,
+      cpuModel,
+      totalMemoryBytes: memTotal,
+      vendor: dmi('sys_vendor'),
+      product: dmi('product_name'),
+    },
+    diagnostics: d.list,
+  };
+}

@@ -1,0 +1,212 @@
+// One reader for every filesystem the engine looks at: the live machine (`/`), a
+// directory holding `sys/` and `proc/`, or an archive unpacked in memory. Paths are
+// root-relative POSIX ("sys/bus/pci/devices"). Links are resolved inside the root and
+// never leave it. It parses nothing.
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { posix, resolve as resolvePath, sep } from 'node:path';
+
+export interface SysfsRoot {
+  /** Human name for diagnostics: "/", a directory, or an archive file. */
+  readonly name: string;
+  /** File text, or null when it is missing or unreadable (normal in sysfs). */
+  readOptional(path: string): string | null;
+  /** Raw link target, or null when `path` is not a symlink. */
+  readLink(path: string): string | null;
+  /** Entry names of a directory (following links), [] when missing. */
+  list(path: string): string[];
+  exists(path: string): boolean;
+  /** Bytes of a file (config space), null when missing. */
+  readBytes(path: string, max: number): Uint8Array | null;
+}
+
+/** Largest sysfs attribute the engine reads; real ones are a page at most. */
+export const MAX_ATTR_BYTES = 64 * 1024;
+
+/** Some capture tools store attributes with a trailing NUL; sysfs text never has one. */
+function stripNul(s: string): string {
+  return s.charCodeAt(s.length - 1) === 0 ? s.replace(/\0+$/, '') : s;
+}
+
+/** Normalise a root-relative path; null when it climbs above the root. */
+export function normalizeInRoot(p: string): string | null {
+  const n = posix.normalize(p.replace(/^\/+/, ''));
+  if (n === '..' || n.startsWith('../')) return null;
+  return n === '.' ? '' : n.replace(/\/+$/, '');
+}
+
+/**
+ * Follow `path` if it is a symlink (once per hop, at most 40 hops) and return the
+ * root-relative target; the path itself when it is not a link; null when the link
+ * leaves the root. Absolute targets are taken relative to the root, as a capture
+ * of `/` means them.
+ */
+export function resolveLink(root: SysfsRoot, path: string): string | null {
+  let cur: string | null = normalizeInRoot(path);
+  for (let hop = 0; hop < 40 && cur !== null; hop += 1) {
+    const target = root.readLink(cur);
+    if (target === null) return cur;
+    cur = target.startsWith('/') ? normalizeInRoot(target) : normalizeInRoot(posix.join(posix.dirname(cur), target));
+  }
+  return null;
+}
+
+/** Basename of a link's target ("../../../bus/pci/drivers/nvme" → "nvme"). */
+export function linkBasename(root: SysfsRoot, path: string): string | null {
+  const t = root.readLink(path);
+  if (t === null) return null;
+  const b = posix.basename(t.replace(/\/+$/, ''));
+  return b === '' || b === '..' || b === '.' ? null : b;
+}
+
+/** The live machine or a directory on disk. */
+export class DiskRoot implements SysfsRoot {
+  private readonly base: string;
+  constructor(dir: string, readonly name: string = dir) {
+    this.base = resolvePath(dir);
+  }
+  private abs(p: string): string | null {
+    const n = normalizeInRoot(p);
+    if (n === null) return null;
+    return this.base === sep ? `/${n}` : `${this.base}/${n}`;
+  }
+  readOptional(p: string): string | null {
+    const a = this.abs(p);
+    if (a === null) return null;
+    try {
+      const buf = readFileSync(a);
+      return stripNul((buf.length > MAX_ATTR_BYTES ? buf.subarray(0, MAX_ATTR_BYTES) : buf).toString('utf8'));
+    } catch {
+      return null;
+    }
+  }
+  readBytes(p: string, max: number): Uint8Array | null {
+    const a = this.abs(p);
+    if (a === null) return null;
+    try {
+      const buf = readFileSync(a);
+      return buf.length > max ? buf.subarray(0, max) : buf;
+    } catch {
+      return null;
+    }
+  }
+  readLink(p: string): string | null {
+    const a = this.abs(p);
+    if (a === null) return null;
+    try {
+      return readlinkSync(a);
+    } catch {
+      return null;
+    }
+  }
+  list(p: string): string[] {
+    const a = this.abs(p);
+    if (a === null) return [];
+    try {
+      return readdirSync(a);
+    } catch {
+      return [];
+    }
+  }
+  exists(p: string): boolean {
+    const a = this.abs(p);
+    if (a === null) return false;
+    try {
+      lstatSync(a);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export type MemEntry =
+  | { readonly type: 'file'; readonly data: Uint8Array }
+  | { readonly type: 'link'; readonly target: string }
+  | { readonly type: 'dir' };
+
+/** An archive's files held in memory: nothing is written to disk. */
+export class MemRoot implements SysfsRoot {
+  private readonly children = new Map<string, Set<string>>();
+  constructor(
+    private readonly entries: Map<string, MemEntry>,
+    readonly name: string,
+  ) {
+    this.children.set('', new Set());
+    for (const p of entries.keys()) this.addParents(p);
+  }
+  private addParents(p: string): void {
+    let cur = p;
+    while (cur !== '') {
+      const i = cur.lastIndexOf('/');
+      const parent = i < 0 ? '' : cur.slice(0, i);
+      let set = this.children.get(parent);
+      if (!set) {
+        set = new Set();
+        this.children.set(parent, set);
+      }
+      const base = cur.slice(i + 1);
+      if (set.has(base)) return;
+      set.add(base);
+      cur = parent;
+    }
+  }
+  /** Follow links in every component, inside the root. */
+  private canonical(p: string): string | null {
+    const n = normalizeInRoot(p);
+    if (n === null) return null;
+    if (n === '') return '';
+    const parts = n.split('/');
+    let cur = '';
+    for (let i = 0, hops = 0; i < parts.length; i += 1) {
+      const next = cur === '' ? parts[i]! : `${cur}/${parts[i]}`;
+      const e = this.entries.get(next);
+      if (e && e.type === 'link') {
+        if ((hops += 1) > 40) return null;
+        const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(cur, e.target));
+        if (t === null) return null;
+        const rest = parts.slice(i + 1);
+        return this.canonical([t, ...rest].filter((s) => s !== '').join('/'));
+      }
+      cur = next;
+    }
+    return cur;
+  }
+  private fileAt(p: string): Uint8Array | null {
+    const c = this.canonical(p);
+    if (c === null) return null;
+    const e = this.entries.get(c);
+    return e && e.type === 'file' ? e.data : null;
+  }
+  readOptional(p: string): string | null {
+    const d = this.fileAt(p);
+    if (!d) return null;
+    return stripNul(Buffer.from(d.buffer, d.byteOffset, Math.min(d.length, MAX_ATTR_BYTES)).toString('utf8'));
+  }
+  readBytes(p: string, max: number): Uint8Array | null {
+    const d = this.fileAt(p);
+    return d ? d.subarray(0, max) : null;
+  }
+  readLink(p: string): string | null {
+    const n = normalizeInRoot(p);
+    if (n === null) return null;
+    const i = n.lastIndexOf('/');
+    const dir = i < 0 ? '' : this.canonical(n.slice(0, i));
+    if (dir === null) return null;
+    const e = this.entries.get(dir === '' ? n.slice(i + 1) : `${dir}/${n.slice(i + 1)}`);
+    return e && e.type === 'link' ? e.target : null;
+  }
+  list(p: string): string[] {
+    const c = this.canonical(p);
+    if (c === null) return [];
+    return [...(this.children.get(c) ?? [])];
+  }
+  exists(p: string): boolean {
+    const n = normalizeInRoot(p);
+    if (n === null) return false;
+    const i = n.lastIndexOf('/');
+    const dir = i < 0 ? '' : this.canonical(n.slice(0, i));
+    if (dir === null) return false;
+    const full = dir === '' ? n.slice(i + 1) : `${dir}/${n.slice(i + 1)}`;
+    return this.entries.has(full) || this.children.has(full);
+  }
+}
