@@ -1,0 +1,976 @@
+// Parses lspci text (-vv[v] [-nn] [-D] [-k], -v, -vmm, -mm, -nn/-n one-liners, -t[v][nn] trees,
+// or several of them in one file) into plain records. Pure: no I/O, no tree building, no model.
+
+import type { Diagnostic } from '../model';
+
+/** Lines longer than this are skipped (with a diagnostic) rather than matched. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+/** Unknown-line warnings: at most this many distinct ones are reported, the rest are counted. */
+const MAX_UNKNOWN_REPORTS = 20;
+
+export interface LspciLinkCap {
+  /** Normalised "8 GT/s"; null when "unknown". */
+  readonly speed: string | null;
+  readonly width: number | null;
+  /** `LLActRep+`: the port reports Data Link Layer active, so `DLActive-` means no link. */
+  readonly llActRep: boolean | null;
+}
+
+export interface LspciLinkSta {
+  readonly speed: string | null;
+  readonly width: number | null;
+  /** The tag lspci printed after the speed / width: "ok", "downgraded", "overdriven"... */
+  readonly speedTag: string | null;
+  readonly widthTag: string | null;
+  /** `DLActive+` / `DLActive-`; null when the flags were not shown. */
+  readonly dlActive: boolean | null;
+}
+
+export interface LspciSriov {
+  readonly initialVfs: number | null;
+  readonly totalVfs: number | null;
+  readonly numVfs: number | null;
+  readonly vfOffset: number | null;
+  readonly vfStride: number | null;
+  /** `VF offset: 1, stride: 1, Device ID: a256`: 4 lowercase hex digits. */
+  readonly vfDeviceId: string | null;
+}
+
+export interface LspciRecord {
+  /** `dddd:bb:dd.f`, domain always present (zero-padded to 4, wider kept). */
+  address: string;
+  domain: string;
+  bus: number;
+  device: number;
+  function: number;
+  /** 1-based line of the record's header. */
+  line: number;
+  /** Which lspci output this record came from: verbose, vmm, mm, oneline, tree. */
+  source: string;
+  className: string | null;
+  /** 4 lowercase hex digits (class + subclass). */
+  classId: string | null;
+  /** 2 lowercase hex digits. */
+  progIf: string | null;
+  progIfName: string | null;
+  /** The vendor+device text as printed, without the IDs ("Intel Corporation Device"). */
+  nameText: string | null;
+  /** Set when the vendor name was printed separately (-vmm, -mm). */
+  vendorName: string | null;
+  deviceName: string | null;
+  /** 4 lowercase hex digits, no 0x. */
+  vendorId: string | null;
+  deviceId: string | null;
+  subsystemName: string | null;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+  revision: string | null;
+  driver: string | null;
+  modules: string[];
+  numaNode: number | null;
+  iommuGroup: number | null;
+  physicalSlot: string | null;
+  /** `DeviceName:` (firmware label, e.g. "Onboard - LAN_1"). */
+  label: string | null;
+  /** Bridges: `Bus: primary=, secondary=, subordinate=`. */
+  primaryBus: number | null;
+  secondaryBus: number | null;
+  subordinateBus: number | null;
+  /** Express capability port type as printed ("Root Port", "Endpoint", ...). */
+  expressType: string | null;
+  expressVersion: number | null;
+  expressSlot: boolean | null;
+  lnkCap: LspciLinkCap | null;
+  lnkSta: LspciLinkSta | null;
+  sriov: LspciSriov | null;
+  acs: boolean;
+  aer: boolean;
+  /** CXL DVSEC IDs seen (`Designated Vendor-Specific: Vendor=1e98 ID=xxxx`), and `CXL` capabilities. */
+  cxlDvsecs: string[];
+  /** `Capabilities: <access denied>` (captured without root). */
+  capsDenied: boolean;
+  /** The name mentions a Virtual Function (a hint only; see the builder). */
+  vfHint: boolean;
+}
+
+/** One function of an `lspci -t` tree. */
+export interface LspciTreeEntry {
+  address: string;
+  /** Bridge the function hangs below in the tree; null when it sits on a root bus. */
+  parent: string | null;
+  /** `[dddd:bb]` root bus it descends from (own bus when parent is null). */
+  rootBus: string;
+  /** For bridges: `-[ss]-` or `-[ss-uu]-`. */
+  secondaryBus: number | null;
+  subordinateBus: number | null;
+  /** Name text after the address (-tv), IDs removed. */
+  nameText: string | null;
+  vendorId: string | null;
+  deviceId: string | null;
+  line: number;
+}
+
+export interface LspciParseResult {
+  records: LspciRecord[];
+  tree: LspciTreeEntry[] | null;
+  format: string[];
+  diagnostics: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ADDR_RE = /^(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/;
+const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?: +(.*))?$/;
+const ERROR_RE = /^(lspci|pcilib|setpci|pcimodules)(?:\[\d+\])?: (.*)$/;
+const VMM_KEYS = new Set([
+  'Slot', 'Class', 'Vendor', 'Device', 'SVendor', 'SDevice', 'Rev', 'ProgIf', 'Driver', 'Module',
+  'NUMANode', 'IOMMUGroup', 'PhySlot', 'DTNode',
+]);
+/** Top-level (one tab) keys of `lspci -v[v]` that we recognise, used or not. */
+const KNOWN_TOP_KEYS = new Set([
+  'Subsystem', 'Control', 'Status', 'Latency', 'Interrupt', 'BIST result', 'NUMA node', 'IOMMU group',
+  'Bus', 'I/O behind bridge', 'Memory behind bridge', 'Prefetchable memory behind bridge',
+  'Secondary status', 'BridgeCtl', 'Capabilities', 'Kernel driver in use', 'Kernel modules',
+  'Physical Slot', 'DeviceName', 'Device tree node', 'Flags', 'Memory window 0', 'Memory window 1',
+  'I/O window 0', 'I/O window 1', '16-bit legacy interface ports at', 'Module', 'Region',
+  'Expansion ROM at', 'Memory at', 'I/O ports at', 'Physical Slot', 'Kernel driver', 'Driver',
+  'Cardbus bus', 'Secondary bus',
+]);
+
+export function normaliseAddress(text: string): { address: string; domain: string; bus: number; device: number; fn: number } | null {
+  const m = ADDR_RE.exec(text);
+  if (!m) return null;
+  const domain = (m[1] ?? '0000').toLowerCase().padStart(4, '0');
+  const bus = parseInt(m[2]!, 16);
+  const device = parseInt(m[3]!, 16);
+  const fn = parseInt(m[4]!, 10);
+  if (device > 0x1f) return null;
+  return {
+    address: `${domain}:${hex2(bus)}:${hex2(device)}.${fn}`,
+    domain,
+    bus,
+    device,
+    fn,
+  };
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+/** "8GT/s" / "2.5GT/s" / "8 GT/s" → "8 GT/s"; "unknown" → null. */
+export function normaliseSpeed(text: string): string | null {
+  const m = /^(\d+(?:\.\d+)?)\s*GT\/s$/i.exec(text.trim());
+  if (!m) return null;
+  return `${String(Number(m[1]))} GT/s`;
+}
+
+function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: number, source: string): LspciRecord {
+  return {
+    address: a.address, domain: a.domain, bus: a.bus, device: a.device, function: a.fn, line, source,
+    className: null, classId: null, progIf: null, progIfName: null, nameText: null, vendorName: null,
+    deviceName: null, vendorId: null, deviceId: null, subsystemName: null, subsystemVendorId: null,
+    subsystemDeviceId: null, revision: null, driver: null, modules: [], numaNode: null, iommuGroup: null,
+    physicalSlot: null, label: null, primaryBus: null, secondaryBus: null, subordinateBus: null,
+    expressType: null, expressVersion: null, expressSlot: null, lnkCap: null, lnkSta: null, sriov: null,
+    acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false,
+  };
+}
+
+/** Printable excerpt of a line for messages: control bytes escaped, cut at 80 chars. */
+function excerpt(line: string): string {
+  const cut = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Header text after the address: `Class [cccc]: Vendor Device [vvvv:dddd] (rev rr) (prog-if pp [name])`,
+ * and the -n / no-IDs variants.
+ */
+function parseHeaderRest(rec: LspciRecord, rest: string): boolean {
+  let s = rest.trim();
+  // -n only: "0600: 8086:3407 (rev 22)"
+  const numeric = /^([0-9a-fA-F]{4}): ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})(.*)$/.exec(s);
+  if (numeric) {
+    rec.classId = numeric[1]!.toLowerCase();
+    rec.vendorId = numeric[2]!.toLowerCase();
+    rec.deviceId = numeric[3]!.toLowerCase();
+    s = numeric[4]!.trim();
+    parseTail(rec, s);
+    return true;
+  }
+  const colon = s.indexOf(': ');
+  if (colon <= 0) return false;
+  const cls = s.slice(0, colon);
+  s = s.slice(colon + 2);
+  const cm = /^(.*?)\s*\[([0-9a-fA-F]{4})\]$/.exec(cls);
+  if (cm) {
+    rec.className = cm[1] || null;
+    rec.classId = cm[2]!.toLowerCase();
+  } else {
+    const raw = /^Class ([0-9a-fA-F]{4})$/.exec(cls);
+    if (raw) rec.classId = raw[1]!.toLowerCase();
+    else rec.className = cls;
+  }
+  s = parseTail(rec, s);
+  const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(s);
+  if (ids) {
+    rec.nameText = ids[1] || null;
+    rec.vendorId = ids[2]!.toLowerCase();
+    rec.deviceId = ids[3]!.toLowerCase();
+  } else {
+    // Without -nn: "Device 1234:5678" for unknown vendors, else just names.
+    const unk = /^(?:(.*) )?Device ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(s);
+    if (unk) {
+      rec.nameText = unk[1] ? `${unk[1]} Device` : 'Device';
+      rec.vendorId = unk[3] ? unk[2]!.toLowerCase() : null;
+      rec.deviceId = unk[3]!.toLowerCase();
+    } else {
+      rec.nameText = s || null;
+    }
+  }
+  if (rec.nameText && /virtual function/i.test(rec.nameText)) rec.vfHint = true;
+  return true;
+}
+
+/** Strips and records `(prog-if ...)` and `(rev ..)` from the end of a header; returns the rest. */
+function parseTail(rec: LspciRecord, text: string): string {
+  let s = text;
+  const pi = /\s*\(prog-if ([0-9a-fA-F]{2})(?: \[(.*)\])?\)$/.exec(s);
+  if (pi) {
+    rec.progIf = pi[1]!.toLowerCase();
+    rec.progIfName = pi[2] ?? null;
+    s = s.slice(0, pi.index);
+  }
+  const rv = /\s*\(rev ([0-9a-fA-F]{2})\)$/.exec(s);
+  if (rv) {
+    rec.revision = rv[1]!.toLowerCase();
+    s = s.slice(0, rv.index);
+  }
+  return s.trim();
+}
+
+/** `-vmm` / `-mm` value: "Intel Corporation [8086]", "8086", or a name. */
+function splitNameId(value: string): { name: string | null; id: string | null } {
+  const v = value.trim();
+  const m = /^(.*?)\s*\[([0-9a-fA-F]{4})\]$/.exec(v);
+  if (m) return { name: m[1] || null, id: m[2]!.toLowerCase() };
+  if (/^[0-9a-fA-F]{4}$/.test(v)) return { name: null, id: v.toLowerCase() };
+  return { name: v || null, id: null };
+}
+
+function parseLinkCap(value: string): LspciLinkCap {
+  const sp = /Speed ([^,]+?)(?:,|$)/.exec(value);
+  const wd = /Width x(\d+)/.exec(value);
+  const ll = /LLActRep([+-])/.exec(value);
+  return {
+    speed: sp ? normaliseSpeed(sp[1]!) : null,
+    width: wd ? Number(wd[1]) : null,
+    llActRep: ll ? ll[1] === '+' : null,
+  };
+}
+
+function parseLinkSta(value: string): LspciLinkSta {
+  const sp = /Speed (\S+?)(?: \(([a-z ]+)\))?(?:,|\s|$)/.exec(value);
+  const wd = /Width x(\d+)(?: \(([a-z ]+)\))?/.exec(value);
+  const dl = /DLActive([+-])/.exec(value);
+  return {
+    speed: sp ? normaliseSpeed(sp[1]!) : null,
+    width: wd ? Number(wd[1]) : null,
+    speedTag: sp?.[2] ?? null,
+    widthTag: wd?.[2] ?? null,
+    dlActive: dl ? dl[1] === '+' : null,
+  };
+}
+
+function intOrNull(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const n = Number.parseInt(s, 10);
+  return Number.isFinite(n) ? n : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// -t tree parsing. lspci prints each line in full and then blanks it, keeping only `|` under
+// `+`: so a line's first non-blank column names the sibling list it continues. We remember,
+// per column, which bus (and bridge) a `+-` opened there belongs to.
+
+interface TreeCtx {
+  domain: string | null;
+  bus: number | null;
+  parent: string | null;
+  rootBus: string | null;
+}
+
+class TreeParser {
+  readonly entries: LspciTreeEntry[] = [];
+  private columns = new Map<number, TreeCtx>();
+  constructor(private readonly onError: (line: number, message: string) => void) {}
+
+  /** Returns false when the line is not tree syntax. */
+  line(text: string, lineNo: number, first: boolean): boolean {
+    let i = 0;
+    while (i < text.length && (text[i] === ' ' || text[i] === '|')) i++;
+    let ctx: TreeCtx;
+    if (first) {
+      if (text[0] !== '-') return false;
+      ctx = { domain: null, bus: null, parent: null, rootBus: null };
+      i = 1;
+      // "-[0000:00]-+-..." single root, "-+-[0000:00]-..." several roots.
+    } else {
+      const c = this.columns.get(i);
+      if (!c) return false;
+      ctx = { ...c };
+    }
+    return this.parseFrom(text, i, ctx, lineNo);
+  }
+
+  private parseFrom(text: string, start: number, ctx0: TreeCtx, lineNo: number): boolean {
+    let i = start;
+    let ctx = ctx0;
+    const busLabel = /^\[(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{2})\]-/;
+    // State: 'buses' = expecting a bus label or bus content; 'bus' = expecting device list.
+    for (let guard = 0; guard < 10000; guard++) {
+      const rest = text.slice(i, i + 64);
+      if (rest.length === 0) return true;
+      // Sibling bus labels: "+-[0000:00]-" / "\-[0000:00]-"
+      if ((rest.startsWith('+-[') || rest.startsWith('\\-[')) && busLabel.test(rest.slice(2))) {
+        if (rest[0] === '+') this.columns.set(i, { ...ctx });
+        const m = busLabel.exec(rest.slice(2))!;
+        ctx = this.enterBus(ctx, m[1], m[2]!);
+        i += 2 + m[0].length;
+        continue;
+      }
+      if (rest.startsWith('[') && busLabel.test(rest)) {
+        const m = busLabel.exec(rest)!;
+        ctx = this.enterBus(ctx, m[1], m[2]!);
+        i += m[0].length;
+        continue;
+      }
+      if (rest.startsWith('+-') || rest.startsWith('\\-') || rest.startsWith('--')) {
+        if (rest[0] === '+') this.columns.set(i, { ...ctx });
+        i += 2;
+        const dm = /^([0-9a-fA-F]{2})\.([0-7])/.exec(text.slice(i, i + 8));
+        if (!dm) {
+          // "\-[" handled above; a bare "--" after a device means "no children".
+          if (rest.startsWith('--')) return true;
+          this.onError(lineNo, 'tree: expected a device after the branch');
+          return true;
+        }
+        i += dm[0].length;
+        const isBridge = this.device(text, i, ctx, dm, lineNo);
+        if (isBridge) {
+          i = isBridge.next;
+          ctx = isBridge.ctx;
+          // After "-[ss]-" comes '-' then either a bus label or bus content.
+          if (text[i] === '-') i++;
+          continue;
+        }
+        return true;
+      }
+      if (rest.startsWith('-') && i === 0) {
+        i++;
+        continue;
+      }
+      this.onError(lineNo, `tree: unexpected text at column ${i + 1}`);
+      return true;
+    }
+    return true;
+  }
+
+  private enterBus(ctx: TreeCtx, dom: string | undefined, bus: string): TreeCtx {
+    const domain = (dom ?? ctx.domain ?? '0000').toLowerCase().padStart(4, '0');
+    const b = parseInt(bus, 16);
+    return { domain, bus: b, parent: ctx.parent, rootBus: ctx.parent === null ? `${domain}:${hex2(b)}` : ctx.rootBus };
+  }
+
+  private device(
+    text: string,
+    i: number,
+    ctx: TreeCtx,
+    dm: RegExpExecArray,
+    lineNo: number,
+  ): { next: number; ctx: TreeCtx } | null {
+    const domain = ctx.domain ?? '0000';
+    const bus = ctx.bus ?? 0;
+    const address = `${domain}:${hex2(bus)}:${dm[1]!.toLowerCase()}.${dm[2]}`;
+    const rest = text.slice(i);
+    const br = /^-\[([0-9a-fA-F]{2})(?:-([0-9a-fA-F]{2}))?\]-/.exec(rest);
+    const entry: LspciTreeEntry = {
+      address,
+      parent: ctx.parent,
+      rootBus: ctx.rootBus ?? `${domain}:${hex2(bus)}`,
+      secondaryBus: null,
+      subordinateBus: null,
+      nameText: null,
+      vendorId: null,
+      deviceId: null,
+      line: lineNo,
+    };
+    if (ctx.bus === null) this.onError(lineNo, `tree: device ${address} before any [domain:bus] label`);
+    this.entries.push(entry);
+    if (br) {
+      entry.secondaryBus = parseInt(br[1]!, 16);
+      entry.subordinateBus = br[2] ? parseInt(br[2], 16) : entry.secondaryBus;
+      return {
+        next: i + br[0].length,
+        ctx: { domain, bus: entry.secondaryBus, parent: address, rootBus: entry.rootBus },
+      };
+    }
+    const name = /^ {2}(.*)$/.exec(rest);
+    if (name) {
+      const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(name[1]!);
+      if (ids) {
+        entry.nameText = ids[1] || null;
+        entry.vendorId = ids[2]!.toLowerCase();
+        entry.deviceId = ids[3]!.toLowerCase();
+      } else entry.nameText = name[1]!.trim() || null;
+    }
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Mode = 'none' | 'verbose' | 'vmm' | 'tree';
+
+/**
+ * Parse lspci text of any of the supported shapes (auto-detected, several may be mixed).
+ * Never throws on data: problems become diagnostics (`name:line`).
+ */
+export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const records: LspciRecord[] = [];
+  const byAddress = new Map<string, LspciRecord>();
+  const formats = new Set<string>();
+  const flags = new Set<string>();
+  let tree: TreeParser | null = null;
+  let treeEntries: LspciTreeEntry[] | null = null;
+
+  const unknown = new Map<string, { line: number; count: number; sample: string }>();
+  let unknownTotal = 0;
+  let firstUnrecognised: { line: number; text: string } | null = null;
+  const noteUnknown = (key: string, line: number, sample: string): void => {
+    unknownTotal++;
+    const u = unknown.get(key);
+    if (u) u.count++;
+    else unknown.set(key, { line, count: 1, sample });
+  };
+  const unrecognised = (line: number, raw: string): void => {
+    if (!firstUnrecognised) firstUnrecognised = { line, text: raw };
+    noteUnknown(`line:${raw.slice(0, 40)}`, line, raw);
+  };
+  let longLines = 0;
+  let firstLongLine = 0;
+  let binaryLines = 0;
+
+  let mode: Mode = 'none';
+  let cur: LspciRecord | null = null;
+  let cap = ''; // current capability name (verbose mode)
+  const withFields = new Set<LspciRecord>();
+
+  const addRecord = (rec: LspciRecord): LspciRecord => {
+    const prev = byAddress.get(rec.address);
+    if (prev) {
+      // Same function in two sections (e.g. -vmm then -vvv): fill gaps of the first record.
+      mergeInto(prev, rec);
+      return prev;
+    }
+    byAddress.set(rec.address, rec);
+    records.push(rec);
+    return rec;
+  };
+  // A record being filled is added at once; later merges are applied when it is complete.
+  let pendingMerge: { target: LspciRecord; from: LspciRecord } | null = null;
+  const startRecord = (rec: LspciRecord): LspciRecord => {
+    flushMerge();
+    const prev = byAddress.get(rec.address);
+    if (prev) {
+      pendingMerge = { target: prev, from: rec };
+      return rec;
+    }
+    return addRecord(rec);
+  };
+  function flushMerge(): void {
+    if (pendingMerge) {
+      mergeInto(pendingMerge.target, pendingMerge.from);
+      pendingMerge = null;
+    }
+  }
+
+  const len = text.length;
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < len) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    lineNo++;
+    const lineLen = end - pos;
+    if (lineLen > MAX_LINE_LENGTH) {
+      longLines++;
+      if (!firstLongLine) firstLongLine = lineNo;
+      pos = end + 1;
+      // A huge line breaks whatever block it sits in.
+      mode = mode === 'tree' ? 'none' : mode;
+      continue;
+    }
+    let raw = text.slice(pos, end);
+    pos = end + 1;
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+
+    // Binary junk: NUL bytes or many replacement/control characters.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd')) {
+      binaryLines++;
+      if (!firstUnrecognised) firstUnrecognised = { line: lineNo, text: raw };
+      continue;
+    }
+
+    if (raw.trim() === '') {
+      flushMerge();
+      if (mode === 'verbose' || mode === 'vmm') {
+        cur = null;
+        cap = '';
+      }
+      if (mode === 'tree') mode = 'none';
+      continue;
+    }
+
+    // Continuation of an lspci -t block.
+    if (mode === 'tree' && tree && /^[ |]+[+\\|]/.test(raw)) {
+      if (tree.line(raw, lineNo, false)) continue;
+    }
+
+    const err = ERROR_RE.exec(raw);
+    if (err) {
+      const msg = err[2]!;
+      const fatal = /cannot|can't|unable to open|no such|permission denied|not found|failed/i.test(msg) &&
+        !/libkmod/.test(msg);
+      diagnostics.push({
+        severity: fatal ? 'error' : 'warning',
+        path: `${name}:${lineNo}`,
+        message: `${err[1]} reported: ${msg}`,
+      });
+      continue;
+    }
+
+    // Start of an lspci -t block.
+    if (/^-(?:\[|\+-\[|\\-\[)/.test(raw)) {
+      flushMerge();
+      if (!tree) {
+        tree = new TreeParser((l, m) => noteUnknown(`tree:${m}`, l, m));
+      }
+      if (tree.line(raw, lineNo, true)) {
+        mode = 'tree';
+        cur = null;
+        formats.add('tree');
+        continue;
+      }
+    }
+
+    // Verbose field lines (tab-indented; tolerate space indentation from pasted tickets).
+    if ((raw[0] === '\t' || raw[0] === ' ') && cur && mode === 'verbose') {
+      withFields.add(cur);
+      parseVerboseField(cur, raw, lineNo);
+      continue;
+    }
+
+    // -vmm stanza lines "Key:\tValue".
+    const vmm = /^([A-Za-z]+):\s+(.*)$/.exec(raw);
+    if (vmm && VMM_KEYS.has(vmm[1]!) && (vmm[1] === 'Slot' || mode === 'vmm')) {
+      const key = vmm[1]!;
+      const value = vmm[2]!.trim();
+      if (key === 'Slot') {
+        flushMerge();
+        const a = normaliseAddress(value);
+        if (!a) {
+          unrecognised(lineNo, raw);
+          cur = null;
+          mode = 'vmm';
+          continue;
+        }
+        mode = 'vmm';
+        formats.add('vmm');
+        if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(value)) flags.add('domains');
+        cur = startRecord(newRecord(a, lineNo, 'vmm'));
+        continue;
+      }
+      if (!cur) {
+        unrecognised(lineNo, raw);
+        continue;
+      }
+      applyVmm(cur, key, value);
+      continue;
+    }
+
+    const hm = HEADER_RE.exec(raw);
+    if (hm) {
+      const a = normaliseAddress(hm[1]!);
+      const rest = hm[2] ?? '';
+      if (a) {
+        flushMerge();
+        cap = '';
+        if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(hm[1]!)) flags.add('domains');
+        const rec = newRecord(a, lineNo, 'verbose');
+        let ok: boolean;
+        if (rest.startsWith('"')) {
+          ok = parseMachineLine(rec, rest);
+          rec.source = 'mm';
+        } else {
+          ok = parseHeaderRest(rec, rest);
+        }
+        if (!ok) {
+          unrecognised(lineNo, raw);
+          cur = null;
+          mode = 'none';
+          continue;
+        }
+        if (rec.vendorId && rec.source !== 'mm' && /\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]/.test(rest)) flags.add('numeric');
+        cur = startRecord(rec);
+        mode = rec.source === 'mm' ? 'none' : 'verbose';
+        continue;
+      }
+    }
+
+    unrecognised(lineNo, raw);
+    if (mode === 'tree') mode = 'none';
+  }
+  flushMerge();
+
+  // Fields' helpers (closures so they can report unknown lines).
+  function parseVerboseField(rec: LspciRecord, raw: string, ln: number): void {
+    let depth = 0;
+    while (depth < raw.length && raw[depth] === '\t') depth++;
+    const body = raw.slice(depth).trim();
+    if (depth === 0) {
+      // Space-indented (pasted): decide depth from the key.
+      const key0 = /^([A-Za-z][A-Za-z0-9 /-]*?):/.exec(body)?.[1] ?? '';
+      depth = KNOWN_TOP_KEYS.has(key0) || /^Region \d+/.test(body) || /^Expansion ROM/.test(body) ? 1 : 2;
+    }
+    if (depth === 1) {
+      cap = '';
+      topField(rec, body, ln);
+      return;
+    }
+    capField(rec, body);
+  }
+
+  function topField(rec: LspciRecord, body: string, ln: number): void {
+    const m = /^([^:]+?):\s*(.*)$/.exec(body);
+    if (!m) {
+      // "Expansion ROM at ...", "Region 0: ..." are handled by the key check below.
+      if (/^(\[virtual\] )?(Expansion ROM at|Memory at|I\/O ports at)\b/.test(body)) return;
+      noteUnknown(`field:${body.slice(0, 30)}`, ln, body);
+      return;
+    }
+    const key = m[1]!;
+    const value = m[2]!;
+    switch (key) {
+      case 'Subsystem': {
+        const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(value);
+        if (ids) {
+          rec.subsystemName = ids[1] || null;
+          rec.subsystemVendorId = ids[2]!.toLowerCase();
+          rec.subsystemDeviceId = ids[3]!.toLowerCase();
+        } else {
+          const n = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(value);
+          if (n) {
+            rec.subsystemVendorId = n[1]!.toLowerCase();
+            rec.subsystemDeviceId = n[2]!.toLowerCase();
+          } else rec.subsystemName = value || null;
+        }
+        return;
+      }
+      case 'NUMA node':
+        rec.numaNode = intOrNull(value);
+        return;
+      case 'IOMMU group':
+        rec.iommuGroup = intOrNull(value);
+        return;
+      case 'Physical Slot':
+        rec.physicalSlot = value.trim() || null;
+        return;
+      case 'DeviceName':
+        rec.label = value.trim() || null;
+        return;
+      case 'Kernel driver in use':
+        rec.driver = value.trim() || null;
+        flags.add('kernel');
+        return;
+      case 'Kernel modules':
+        rec.modules = value.split(',').map((s) => s.trim()).filter(Boolean);
+        flags.add('kernel');
+        return;
+      case 'Flags': {
+        // -v (single) puts NUMA node and IOMMU group here.
+        const nn = /NUMA node (\d+)/.exec(value);
+        if (nn) rec.numaNode = Number(nn[1]);
+        const ig = /IOMMU group (\d+)/.exec(value);
+        if (ig) rec.iommuGroup = Number(ig[1]);
+        return;
+      }
+      case 'Bus': {
+        const b = /primary=([0-9a-fA-F]{2}), secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/.exec(value);
+        if (b) {
+          rec.primaryBus = parseInt(b[1]!, 16);
+          rec.secondaryBus = parseInt(b[2]!, 16);
+          rec.subordinateBus = parseInt(b[3]!, 16);
+        } else noteUnknown('field:Bus (unparsed)', ln, body);
+        return;
+      }
+      case 'Capabilities':
+        capHeader(rec, value);
+        return;
+      default:
+        if (/^Region \d+$/.test(key) || KNOWN_TOP_KEYS.has(key) || /^(Expansion ROM at|Memory at|I\/O ports at)/.test(key)) return;
+        noteUnknown(`field:${key.slice(0, 40)}`, ln, body);
+    }
+  }
+
+  function capHeader(rec: LspciRecord, value: string): void {
+    if (/^<access denied>/.test(value)) {
+      rec.capsDenied = true;
+      cap = '';
+      return;
+    }
+    const m = /^\[[0-9a-fA-F]+(?: v\d+)?\]\s*(.*)$/.exec(value);
+    const what = m ? m[1]! : value;
+    cap = what;
+    const ex = /^Express (?:\(v(\d+)\) )?(.+?)(?: \(Slot([+-])\))?(?:, (?:MSI|IntMsgNum) [0-9a-fA-F]+)?$/.exec(what);
+    if (ex) {
+      rec.expressVersion = ex[1] ? Number(ex[1]) : null;
+      rec.expressType = ex[2]!.trim();
+      rec.expressSlot = ex[3] ? ex[3] === '+' : null;
+      cap = 'Express';
+      return;
+    }
+    if (/^Advanced Error Reporting/.test(what)) rec.aer = true;
+    else if (/^Access Control Services/.test(what)) rec.acs = true;
+    else if (/^Single Root I\/O Virtualization/.test(what)) {
+      cap = 'SR-IOV';
+      rec.sriov = { initialVfs: null, totalVfs: null, numVfs: null, vfOffset: null, vfStride: null, vfDeviceId: null };
+    } else if (/^Designated Vendor-Specific:/.test(what)) {
+      const d = /Vendor=([0-9a-fA-F]{4}) ID=([0-9a-fA-F]{4})/.exec(what);
+      if (d && d[1]!.toLowerCase() === '1e98') rec.cxlDvsecs.push(d[2]!.toLowerCase());
+    } else if (/^Compute Express Link/.test(what) || /^CXL/.test(what)) {
+      rec.cxlDvsecs.push(what);
+    } else if (/^Subsystem:/.test(what) && !rec.subsystemVendorId) {
+      // Bridges carry their subsystem in a capability.
+      const ids = /^Subsystem: (.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(what);
+      if (ids) {
+        rec.subsystemName = ids[1] || null;
+        rec.subsystemVendorId = ids[2]!.toLowerCase();
+        rec.subsystemDeviceId = ids[3]!.toLowerCase();
+      }
+    }
+  }
+
+  function capField(rec: LspciRecord, body: string): void {
+    if (cap === 'Express') {
+      if (body.startsWith('LnkCap:')) {
+        rec.lnkCap = parseLinkCap(body.slice(7));
+        return;
+      }
+      if (body.startsWith('LnkSta:')) {
+        rec.lnkSta = parseLinkSta(body.slice(7));
+        return;
+      }
+      // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.
+      if (/LLActRep[+-]/.test(body) && rec.lnkCap && rec.lnkCap.llActRep === null) {
+        rec.lnkCap = { ...rec.lnkCap, llActRep: /LLActRep\+/.test(body) };
+      }
+      if (/DLActive[+-]/.test(body) && rec.lnkSta && rec.lnkSta.dlActive === null) {
+        rec.lnkSta = { ...rec.lnkSta, dlActive: /DLActive\+/.test(body) };
+      }
+      return;
+    }
+    if (cap === 'SR-IOV' && rec.sriov) {
+      const s = rec.sriov;
+      const vfs = /Initial VFs: (\d+), Total VFs: (\d+), Number of VFs: (\d+)/.exec(body);
+      if (vfs) {
+        rec.sriov = { ...s, initialVfs: Number(vfs[1]), totalVfs: Number(vfs[2]), numVfs: Number(vfs[3]) };
+        return;
+      }
+      const off = /VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-fA-F]{4})/.exec(body);
+      if (off) {
+        rec.sriov = { ...s, vfOffset: Number(off[1]), vfStride: Number(off[2]), vfDeviceId: off[3]!.toLowerCase() };
+      }
+    }
+  }
+
+  // ---- results and diagnostics ----
+  if (tree) {
+    treeEntries = tree.entries;
+    if (treeEntries.some((e) => e.vendorId)) flags.add('numeric');
+  }
+  for (const r of records) {
+    if (r.source === 'mm') formats.add('mm');
+    else if (r.source === 'verbose') {
+      // A header with no field lines under it is an `lspci -nn` / `-n` one-liner.
+      if (withFields.has(r)) formats.add('verbose');
+      else {
+        r.source = 'oneline';
+        formats.add('oneline');
+      }
+    }
+  }
+
+  if (longLines > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      path: `${name}:${firstLongLine}`,
+      message: `${longLines} line(s) longer than ${MAX_LINE_LENGTH} characters skipped (first at line ${firstLongLine})`,
+    });
+  }
+  if (binaryLines > 0) {
+    diagnostics.push({
+      severity: records.length > 0 ? 'warning' : 'error',
+      path: `${name}:${firstUnrecognised ? (firstUnrecognised as { line: number }).line : 1}`,
+      message: `${binaryLines} line(s) of binary data (control bytes) ignored`,
+    });
+  }
+  let reported = 0;
+  for (const [key, u] of unknown) {
+    if (reported >= MAX_UNKNOWN_REPORTS) break;
+    reported++;
+    diagnostics.push({
+      severity: 'warning',
+      path: `${name}:${u.line}`,
+      message: `${key.startsWith('tree:') ? key.slice(5) : 'unrecognised line'}${u.count > 1 ? ` (${u.count} times, first here)` : ''}: "${excerpt(u.sample)}"`,
+    });
+  }
+  if (unknown.size > MAX_UNKNOWN_REPORTS) {
+    let rest = 0;
+    let i = 0;
+    for (const u of unknown.values()) if (i++ >= MAX_UNKNOWN_REPORTS) rest += u.count;
+    diagnostics.push({
+      severity: 'warning',
+      path: name,
+      message: `${rest} more unrecognised line(s) of ${unknown.size - MAX_UNKNOWN_REPORTS} other kinds not listed (${unknownTotal} in all)`,
+    });
+  }
+  if (records.length === 0 && (!treeEntries || treeEntries.length === 0)) {
+    const hasError = diagnostics.some((d) => d.severity === 'error');
+    const first = firstUnrecognised as { line: number; text: string } | null;
+    if (len === 0 || text.trim() === '') {
+      diagnostics.push({ severity: 'error', path: name, message: 'empty input: no lspci output found' });
+    } else if (!hasError || first) {
+      diagnostics.push({
+        severity: 'error',
+        path: `${name}:${first ? first.line : 1}`,
+        message: first
+          ? `not lspci output: no PCI device found; first unrecognised line ${first.line}: "${excerpt(first.text)}"`
+          : 'not lspci output: no PCI device found',
+      });
+    }
+  }
+
+  const format: string[] = [];
+  for (const f of ['tree', 'verbose', 'vmm', 'mm', 'oneline']) if (formats.has(f)) format.push(f);
+  for (const f of ['numeric', 'domains', 'kernel']) if (flags.has(f)) format.push(f);
+  return { records, tree: treeEntries, format, diagnostics };
+}
+
+function applyVmm(rec: LspciRecord, key: string, value: string): void {
+  switch (key) {
+    case 'Class': {
+      const c = splitNameId(value);
+      rec.className = c.name;
+      rec.classId = c.id;
+      return;
+    }
+    case 'Vendor': {
+      const v = splitNameId(value);
+      rec.vendorName = v.name;
+      rec.vendorId = v.id;
+      return;
+    }
+    case 'Device': {
+      const d = splitNameId(value);
+      rec.deviceName = d.name;
+      rec.deviceId = d.id;
+      if (d.name && /virtual function/i.test(d.name)) rec.vfHint = true;
+      return;
+    }
+    case 'SVendor': {
+      const v = splitNameId(value);
+      rec.subsystemVendorId = v.id;
+      rec.subsystemName = v.name;
+      return;
+    }
+    case 'SDevice': {
+      const d = splitNameId(value);
+      rec.subsystemDeviceId = d.id;
+      if (d.name) rec.subsystemName = rec.subsystemName ? `${rec.subsystemName} ${d.name}` : d.name;
+      return;
+    }
+    case 'Rev':
+      rec.revision = value.toLowerCase();
+      return;
+    case 'ProgIf':
+      rec.progIf = value.toLowerCase();
+      return;
+    case 'Driver':
+      rec.driver = value || null;
+      return;
+    case 'Module':
+      if (value) rec.modules.push(value);
+      return;
+    case 'NUMANode':
+      rec.numaNode = intOrNull(value);
+      return;
+    case 'IOMMUGroup':
+      rec.iommuGroup = intOrNull(value);
+      return;
+    case 'PhySlot':
+      rec.physicalSlot = value || null;
+      return;
+    default:
+      return;
+  }
+}
+
+/** `lspci -mm`: `00:00.0 "Host bridge [0600]" "Intel Corporation [8086]" "Device [3407]" -r22 -p00 "Dell [1028]" "..."`. */
+function parseMachineLine(rec: LspciRecord, rest: string): boolean {
+  const quoted: string[] = [];
+  const opts: string[] = [];
+  const re = /"([^"]*)"|(-[a-z][0-9a-fA-F]*)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(rest)) !== null) {
+    if (m[1] !== undefined) quoted.push(m[1]);
+    else if (m[2]) opts.push(m[2]);
+  }
+  if (quoted.length < 3) return false;
+  const c = splitNameId(quoted[0]!);
+  rec.className = c.name;
+  rec.classId = c.id;
+  const v = splitNameId(quoted[1]!);
+  rec.vendorName = v.name;
+  rec.vendorId = v.id;
+  const d = splitNameId(quoted[2]!);
+  rec.deviceName = d.name;
+  rec.deviceId = d.id;
+  if (quoted[3]) {
+    const sv = splitNameId(quoted[3]);
+    rec.subsystemVendorId = sv.id;
+    rec.subsystemName = sv.name;
+  }
+  if (quoted[4]) rec.subsystemDeviceId = splitNameId(quoted[4]).id;
+  for (const o of opts) {
+    if (o.startsWith('-r')) rec.revision = o.slice(2).toLowerCase();
+    if (o.startsWith('-p')) rec.progIf = o.slice(2).toLowerCase();
+  }
+  return true;
+}
+
+/** Fill the empty fields of `into` from `from` (same function seen twice). */
+function mergeInto(into: LspciRecord, from: LspciRecord): void {
+  const t = into as unknown as Record<string, unknown>;
+  const f = from as unknown as Record<string, unknown>;
+  for (const k of Object.keys(f)) {
+    if (k === 'line' || k === 'source' || k === 'address') continue;
+    const a = t[k];
+    const b = f[k];
+    if ((a === null || a === false || (Array.isArray(a) && a.length === 0)) && b !== null && b !== undefined) t[k] = b;
+  }
+}
