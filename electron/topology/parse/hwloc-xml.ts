@@ -200,9 +200,18 @@ interface DistBuilding {
 
 class Stop extends Error {}
 
+export interface HwlocXmlLimits {
+  readonly maxChars?: number;
+  readonly maxDepth?: number;
+  readonly maxObjects?: number;
+}
+
 /** Parse hwloc XML text. Never throws on data: fatal problems come back as an
  *  error diagnostic naming line and column, with an empty tree. */
-export function parseHwlocXml(text: string, name = 'topology.xml'): HwlocXml {
+export function parseHwlocXml(text: string, name = 'topology.xml', limits: HwlocXmlLimits = {}): HwlocXml {
+  const maxChars = limits.maxChars ?? MAX_HWLOC_XML_CHARS;
+  const maxDepth = limits.maxDepth ?? MAX_HWLOC_XML_DEPTH;
+  const maxObjects = limits.maxObjects ?? MAX_HWLOC_OBJECTS;
   const diagnostics: Diagnostic[] = [];
   const empty = (): HwlocObject => finish(newBuilding('topology', 'topology', {}, 1));
   const fatal = (message: string, line?: number): HwlocXml => {
@@ -210,8 +219,8 @@ export function parseHwlocXml(text: string, name = 'topology.xml'): HwlocXml {
     return { objects: empty(), version: '', majorVersion: 0, distances: [], pciLocality: [], diagnostics };
   };
   if (typeof text !== 'string') return fatal('input is not text');
-  if (text.length > MAX_HWLOC_XML_CHARS) {
-    return fatal(`input is ${text.length} characters, larger than the ${MAX_HWLOC_XML_CHARS}-character limit for hwloc XML`);
+  if (text.length > maxChars) {
+    return fatal(`input is ${text.length} characters, larger than the ${maxChars}-character limit for hwloc XML`);
   }
   if (text.trim() === '') return fatal('input is empty');
 
@@ -252,9 +261,9 @@ export function parseHwlocXml(text: string, name = 'topology.xml'): HwlocXml {
   parser.on('opentag', (tag: SaxesTagPlain) => {
     depth += 1;
     const line = parser.line;
-    if (depth > MAX_HWLOC_XML_DEPTH) {
+    if (depth > maxDepth) {
       refused = true;
-      error = `${name}:${line}:${parser.column}: elements nested deeper than ${MAX_HWLOC_XML_DEPTH} levels`;
+      error = `${name}:${line}:${parser.column}: elements nested deeper than ${maxDepth} levels`;
       throw new Stop();
     }
     const attrs = tag.attributes;
@@ -274,9 +283,9 @@ export function parseHwlocXml(text: string, name = 'topology.xml'): HwlocXml {
     switch (tag.name) {
       case 'object': {
         objectCount += 1;
-        if (objectCount > MAX_HWLOC_OBJECTS) {
+        if (objectCount > maxObjects) {
           refused = true;
-          error = `${name}:${line}: more than ${MAX_HWLOC_OBJECTS} objects`;
+          error = `${name}:${line}: more than ${maxObjects} objects`;
           throw new Stop();
         }
         if (!parent) {
