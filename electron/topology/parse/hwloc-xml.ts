@@ -229,7 +229,7 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
     diagnostics.push({ severity: 'warning', path: `${name}:${line}`, ...(address ? { address } : {}), message });
   };
 
-  const parser = new SaxesParser({ position: true, fileName: name });
+  const parser = new SaxesParser<{ xmlns: false; position: true; fileName: string }>({ xmlns: false, position: true, fileName: name });
   const stack: (Building | null)[] = []; // null for elements we do not build (support, cpukind...)
   let root: Building | null = null;
   let version = '';
