@@ -162,6 +162,13 @@ const PCI_TYPE =
   /^([0-9a-fA-F]{1,4}) \[([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})\] \[([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})\] ([0-9a-fA-F]{1,2})(?: ([0-9a-fA-F]{1,2}))?$/;
 const BRIDGE_PCI = /^([0-9a-fA-F]{1,8}):\[([0-9a-fA-F]{1,2})-([0-9a-fA-F]{1,2})\]$/;
 
+/** Object types hwloc 1.x–3.x write; anything else is kept but reported once. */
+const KNOWN_TYPES = new Set([
+  'System', 'Machine', 'Package', 'Socket', 'Die', 'Core', 'PU', 'Group', 'NUMANode', 'Node', 'MemCache',
+  'Cache', 'L1Cache', 'L2Cache', 'L3Cache', 'L4Cache', 'L5Cache', 'L1iCache', 'L2iCache', 'L3iCache',
+  'Bridge', 'PCIDev', 'OSDev', 'Misc',
+]);
+
 const hex = (s: string, width: number): string => s.toLowerCase().padStart(width, '0');
 
 function intAttr(v: string | undefined): number | null {
@@ -241,6 +248,7 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
   const pciLocality: HwlocPciLocality[] = [];
   let error: string | null = null;
   let refused = false; // our own limit, not a syntax error
+  const unknownTypes = new Set<string>();
 
   parser.on('doctype', (doctype: string) => {
     // A plain `<!DOCTYPE topology SYSTEM "hwloc2.dtd">` is normal and never fetched.
@@ -299,6 +307,10 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
         else if (rawType === 'Node') type = 'NUMANode';
         else if (rawType === 'Cache') type = v1CacheType(intAttr(attrs.depth));
         if (rawType === '') warn(line, '<object> without a type attribute');
+        else if (!KNOWN_TYPES.has(rawType) && !unknownTypes.has(rawType)) {
+          unknownTypes.add(rawType);
+          warn(line, `unknown object type "${rawType}"; kept as is`);
+        }
         stack.push(newBuilding(type, rawType, { ...attrs }, line));
         return;
       }

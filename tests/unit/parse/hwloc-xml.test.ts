@@ -285,3 +285,12 @@ describe('parseHwlocXml: bad input', () => {
     );
   });
 });
+
+describe('parseHwlocXml: unexpected content', () => {
+  it('keeps an unknown object type and warns once', () => {
+    const r = parseHwlocXml('<topology version="2.0"><object type="Machine"><object type="Gizmo"/><object type="Gizmo"/></object></topology>', 'g.xml');
+    expect(errors(r)).toEqual([]);
+    expect(r.diagnostics.filter((d) => /unknown object type "Gizmo"/.test(d.message))).toHaveLength(1);
+    expect(r.objects.children[0]!.children.map((c) => c.type)).toEqual(['Gizmo', 'Gizmo']);
+  });
+});
