@@ -82,6 +82,8 @@ export interface LspciRecord {
   expressSlot: boolean | null;
   lnkCap: LspciLinkCap | null;
   lnkSta: LspciLinkSta | null;
+  /** Slot ports: `SltSta: Status: ... PresDet+/-` (card present in the slot). */
+  presenceDetect: boolean | null;
   sriov: LspciSriov | null;
   acs: boolean;
   aer: boolean;
@@ -172,7 +174,7 @@ function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: nu
     deviceName: null, vendorId: null, deviceId: null, subsystemName: null, subsystemVendorId: null,
     subsystemDeviceId: null, revision: null, driver: null, modules: [], numaNode: null, iommuGroup: null,
     physicalSlot: null, label: null, primaryBus: null, secondaryBus: null, subordinateBus: null,
-    expressType: null, expressVersion: null, expressSlot: null, lnkCap: null, lnkSta: null, sriov: null,
+    expressType: null, expressVersion: null, expressSlot: null, lnkCap: null, lnkSta: null, presenceDetect: null, sriov: null,
     acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false,
   };
 }
@@ -773,6 +775,11 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       }
       if (body.startsWith('LnkSta:')) {
         rec.lnkSta = parseLinkSta(body.slice(7));
+        return;
+      }
+      if (body.startsWith('SltSta:')) {
+        const pd = /PresDet([+-])/.exec(body);
+        if (pd) rec.presenceDetect = pd[1] === '+';
         return;
       }
       // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.

@@ -87,12 +87,12 @@ const speedNum = (s: string | null): number | null => (s ? Number.parseFloat(s) 
 
 /**
  * LnkCap / LnkSta → model link. An empty slot has no link: a root or downstream port
- * that reports Data Link Layer state (`LLActRep+`) and shows `DLActive-`, or any port
- * at `Width x0`, prints a leftover LnkSta (often "2.5GT/s x1 (downgraded)") that says
+ * that reports Data Link Layer state (`LLActRep+`) and shows `DLActive-`, a slot whose
+ * presence detect says empty with nothing listed below it, or any port at `Width x0`, prints a leftover LnkSta (often "2.5GT/s x1 (downgraded)") that says
  * nothing about a device. Such links get null speed/width and `downgraded: false`, so
  * an empty slot is never reported as a slow link.
  */
-function buildLink(rec: LspciRecord, kind: PortKind): LinkInfo | null {
+function buildLink(rec: LspciRecord, kind: PortKind, hasChildren: boolean): LinkInfo | null {
   const cap = rec.lnkCap;
   const sta = rec.lnkSta;
   if (!cap && !sta) return null;
@@ -101,7 +101,13 @@ function buildLink(rec: LspciRecord, kind: PortKind): LinkInfo | null {
   let speed = sta?.speed ?? null;
   let width = sta?.width ?? null;
   const isPort = kind === 'root-port' || kind === 'switch-downstream';
-  const noLink = width === 0 || (isPort && cap?.llActRep === true && sta?.dlActive === false);
+  const noLink =
+    width === 0 ||
+    (isPort && sta?.dlActive !== true &&
+      ((cap?.llActRep === true && sta?.dlActive === false) ||
+        // Presence detect alone is not trusted (Altra slots say PresDet- with a GPU in
+        // them): only when nothing is listed below the port either.
+        (rec.expressSlot === true && rec.presenceDetect === false && !hasChildren)));
   if (noLink) {
     speed = null;
     width = null;
@@ -315,6 +321,7 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   }
 
   // ---- devices ----
+  const hasChildren = new Set([...parentOf.values()].filter((p): p is string => p !== null));
   const devices: PciDevice[] = [];
   for (const f of all) {
     const r = f.rec;
@@ -369,7 +376,7 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       deviceName: nm.deviceName,
       driver: r?.driver ?? null,
       iommuGroup: r?.iommuGroup ?? null,
-      link: r ? buildLink(r, portKind) : null,
+      link: r ? buildLink(r, portKind, hasChildren.has(f.address)) : null,
       sriov,
       osDevices: [],
       portKind,

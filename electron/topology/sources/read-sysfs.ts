@@ -19,7 +19,7 @@ import type {
   PciDevice,
   PortKind,
 } from '../model';
-import { canonicalCpuList, formatCpuList, parseCpuList } from '../parse/cpulist';
+import { canonicalCpuList, formatCpuList, parseCpuList, parseCpuMask } from '../parse/cpulist';
 import {
   formatLinkSpeed,
   HOST_BRIDGE_RE,
@@ -209,9 +209,18 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
       if (numaNode !== -1) d.warn(`${dir}/numa_node`, `impossible NUMA node ${numaNode}`, address);
       numaNode = null;
     }
+    // local_cpus (the mask) is what the kernel derives local_cpulist from, and what
+    // hwloc reads; prefer it and say so when a capture's two files disagree.
+    const maskRaw = rd('local_cpus');
     const cpuRaw = rd('local_cpulist');
-    let localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
-    if (cpuRaw !== null && localCpus === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
+    const fromMask = maskRaw === null ? null : parseCpuMask(maskRaw);
+    const fromList = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
+    if (maskRaw !== null && fromMask === null) d.warn(`${dir}/local_cpus`, `unrecognised CPU mask "${maskRaw.trim().slice(0, 40)}"`, address);
+    if (cpuRaw !== null && fromList === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
+    let localCpus = fromMask !== null ? formatCpuList(fromMask) : fromList;
+    if (fromMask !== null && fromList !== null && formatCpuList(fromMask) !== fromList) {
+      d.warn(`${dir}/local_cpulist`, `disagrees with local_cpus (${formatCpuList(fromMask)}); using local_cpus`, address);
+    }
     if (localCpus === '') localCpus = null;
 
     const driver = linkBasename(root, `${dir}/driver`);
@@ -370,7 +379,7 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
         continue;
       }
       if (cls === 'block' && root.exists(`${dir}/partition`)) continue;
-      if (cls === 'drm' && !/^card\d+$/.test(name)) continue; // connectors, renderD: same GPU
+      if (cls === 'drm' && name.includes('-')) continue; // connectors (card0-HDMI-A-1) are not devices
       const owner = owningFunction(dir);
       const attrs: Record<string, string> = {};
       const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;

@@ -1,0 +1,68 @@
+// Short human descriptions of model parts shared by the text, DOT and SVG exports and
+// the UI: device labels, link health, byte sizes. Pure.
+import type { LinkInfo, PciDevice, PortKind, Snapshot } from '../model';
+import { parseCpuList } from '../parse/cpulist';
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
+export const PORT_KIND_LABEL: Readonly<Record<PortKind, string>> = {
+  endpoint: '',
+  'root-port': 'root port',
+  'switch-upstream': 'switch upstream port',
+  'switch-downstream': 'switch downstream port',
+  'pci-bridge': 'PCI bridge',
+  'host-bridge': 'host bridge',
+  'rc-endpoint': 'RC integrated endpoint',
+  'rc-event-collector': 'RC event collector',
+};
+
+/** "x8 of x16, 8 GT/s of 16 GT/s (downgraded)", "x16 16 GT/s", "" when unknown. */
+export function describeLink(l: LinkInfo | null): string {
+  if (!l || (l.width === null && l.speed === null)) return '';
+  const w = l.width !== null ? `x${l.width}` : '';
+  const s = l.speed ?? '';
+  if (!l.downgraded) return [w, s].filter(Boolean).join(' ');
+  const ww = l.maxWidth !== null && l.width !== null && l.width < l.maxWidth ? `x${l.width} of x${l.maxWidth}` : w;
+  const ms = l.maxSpeed && l.speed && Number.parseFloat(l.speed) < Number.parseFloat(l.maxSpeed) ? `${l.speed} of ${l.maxSpeed}` : s;
+  return `${[ww, ms].filter(Boolean).join(', ')} (downgraded)`;
+}
+
+/** A device's name: "Mellanox Technologies MT28908 Family [ConnectX-6]". */
+export function deviceTitle(d: PciDevice): string {
+  const v = d.vendorName ?? `vendor ${d.vendorId}`;
+  const n = d.deviceName ?? `device ${d.deviceId}`;
+  return `${v} ${n}`;
+}
+
+export function shortClass(d: PciDevice): string {
+  return d.className ?? `class ${d.classCode}`;
+}
+
+/** Device counts per role, most common first. */
+export function roleCounts(t: Snapshot): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const d of t.pci.devices) for (const r of d.roles) m.set(r, (m.get(r) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+export function cpuCount(list: string | null): number {
+  return list ? (parseCpuList(list)?.length ?? 0) : 0;
+}
+
+/** "aarch64 · HiSilicon Kunpeng 920 · TSV110 ×128" style machine line. */
+export function machineLine(t: Snapshot): string {
+  const m = t.machine;
+  const parts = [m.hostname ?? 'unknown host', m.arch === 'aarch64' ? 'AArch64 (aarch64)' : m.arch];
+  if (m.cpuModel) parts.push(m.cpuModel);
+  return parts.join(' · ');
+}

@@ -1,0 +1,84 @@
+// The readable text tree (`topolens show`): a header with the machine, then per NUMA
+// node its root complexes, bridges and functions with drivers, OS devices, link
+// health and roles. Plain text; colour is the CLI's business.
+import type { PciDevice, Snapshot } from '../model';
+import { cpuCount, describeLink, deviceTitle, formatBytes, machineLine, PORT_KIND_LABEL, roleCounts, shortClass } from './describe';
+import { buildTree, type TreeNode } from './tree';
+
+export interface TextOptions {
+  /** Show every function; false hides plain functions hwloc would hide (no driver, no OS device, no role). */
+  readonly all?: boolean;
+}
+
+function deviceLine(d: PciDevice): string {
+  const bits: string[] = [d.address];
+  const kind = PORT_KIND_LABEL[d.portKind];
+  bits.push(kind ? `${kind}:` : `${shortClass(d)}:`);
+  bits.push(`${deviceTitle(d)} [${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]`);
+  if (d.driver) bits.push(`driver ${d.driver}`);
+  else if (d.driverOverride) bits.push(`driver_override ${d.driverOverride}`);
+  const os = d.osDevices.map((o) => (o.via ? `${o.kind} ${o.name} (on ${o.via})` : `${o.kind} ${o.name}`));
+  if (os.length) bits.push(`[${os.join(', ')}]`);
+  const link = describeLink(d.link);
+  if (link && (d.portKind === 'endpoint' || d.link?.downgraded)) bits.push(link);
+  if (d.sriov?.physfn) bits.push(`VF of ${d.sriov.physfn}`);
+  else if (d.sriov && (d.sriov.totalVfs ?? 0) > 0) bits.push(`SR-IOV ${d.sriov.numVfs ?? 0}/${d.sriov.totalVfs} VFs`);
+  const roles = d.roles.filter((r) => r !== 'root-port' && r !== 'switch');
+  if (roles.length) bits.push(`{${roles.join(', ')}}`);
+  if (d.localityRule === 'parent' || d.localityRule === 'local_cpulist') bits.push(`(node from ${d.localityRule})`);
+  return bits.join('  ');
+}
+
+function interesting(n: TreeNode): boolean {
+  const d = n.device;
+  return d.portKind !== 'endpoint' ? n.children.some(interesting) : d.osDevices.length > 0 || d.roles.length > 0 || d.classCode.startsWith('0x02') || d.classCode.startsWith('0x01');
+}
+
+export function exportText(t: Snapshot, opts: TextOptions = {}): string {
+  const out: string[] = [];
+  const m = t.machine;
+  out.push(`Machine: ${machineLine(t)}`);
+  if (m.arch === 'aarch64') {
+    out.push(`  AArch64: ${m.cpuModel ?? 'cores not identified'}`);
+  }
+  out.push(
+    `  kernel ${m.kernel ?? '?'} · ${m.cpus.length} CPUs · ${t.numaNodes.length} NUMA node${t.numaNodes.length === 1 ? '' : 's'} · ${t.pci.devices.length} PCI functions · memory ${formatBytes(m.totalMemoryBytes ?? null)}`,
+  );
+  out.push(`  source: ${t.source.kind} ${t.source.name}`);
+  if (m.note) out.push(`  note: ${m.note}`);
+  const rc = roleCounts(t);
+  if (rc.length) out.push(`  roles: ${rc.map(([r, n]) => `${r} ${n}`).join(' · ')}`);
+  const hidden: number[] = [0];
+  for (const g of buildTree(t)) {
+    out.push('');
+    const node = g.node === null ? undefined : t.numaNodes.find((n) => n.id === g.node);
+    if (g.node === null) out.push('Locality unknown (numa_node -1, no usable local_cpulist)');
+    else if (node) {
+      const dist = node.distances.length ? ` · distances ${node.distances.join(' ')}` : '';
+      out.push(`NUMA node ${node.id} (${node.kind}) · CPUs ${node.cpus || 'none'} (${cpuCount(node.cpus)}) · ${formatBytes(node.memoryBytes)}${dist}`);
+    } else out.push(`NUMA node ${g.node}`);
+    if (g.complexes.length === 0) out.push('  (no PCI devices)');
+    for (const c of g.complexes) {
+      const behind = c.hostBridge?.behind ? ` behind ${c.hostBridge.behind}` : '';
+      out.push(`  ${c.id} root complex${behind}`);
+      const walk = (list: TreeNode[], prefix: string) => {
+        const shown = opts.all ? list : list.filter(interesting);
+        hidden[0]! += list.length - shown.length;
+        shown.forEach((n, i) => {
+          const last = i === shown.length - 1;
+          out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(n.device)}`);
+          walk(n.children, `${prefix}${last ? '   ' : '│  '}`);
+        });
+      };
+      walk(c.roots, '    ');
+    }
+  }
+  if (!opts.all && hidden[0]! > 0) out.push('', `(${hidden[0]} plain functions hidden; --all shows every function)`);
+  const warn = t.diagnostics.filter((d) => d.severity !== 'info');
+  if (warn.length) {
+    out.push('', `Diagnostics (${warn.length}):`);
+    for (const d of warn.slice(0, 20)) out.push(`  ${d.severity}: ${d.path}${d.address ? ` [${d.address}]` : ''}: ${d.message}`);
+    if (warn.length > 20) out.push(`  ... ${warn.length - 20} more (export --format json lists all)`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+// The display tree shared by the text, DOT and SVG exports: NUMA node → root complex
+// → bridges → functions, children sorted by address. Pure.
+import type { HostBridge, PciDevice, Snapshot } from '../model';
+
+export interface TreeNode {
+  readonly device: PciDevice;
+  readonly children: TreeNode[];
+}
+
+export interface RootComplex {
+  readonly id: string;
+  readonly hostBridge: HostBridge | null;
+  readonly numaNode: number | null;
+  readonly roots: TreeNode[];
+}
+
+export interface NumaGroup {
+  /** null: devices whose locality is unknown (or mixed across nodes). */
+  readonly node: number | null;
+  readonly complexes: RootComplex[];
+}
+
+const addrKey = (a: string) => a.replace(/^([0-9a-f]+):/, (_, d: string) => d.padStart(8, '0') + ':');
+
+export function buildTree(t: Snapshot): NumaGroup[] {
+  const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  const nodes = new Map<string, TreeNode>();
+  for (const d of t.pci.devices) nodes.set(d.address, { device: d, children: [] });
+  const complexes = new Map<string, TreeNode[]>();
+  for (const d of t.pci.devices) {
+    const n = nodes.get(d.address)!;
+    // A parent that is missing, or a cycle, makes the device a root of its complex.
+    if (d.parent && byAddr.has(d.parent) && !isAncestor(d.address, d.parent, byAddr)) nodes.get(d.parent)!.children.push(n);
+    else {
+      const hb = d.hostBridge ?? `pci${d.address.slice(0, d.address.indexOf(':'))}:${d.address.split(':')[1]}`;
+      const list = complexes.get(hb) ?? [];
+      list.push(n);
+      complexes.set(hb, list);
+    }
+  }
+  const sortRec = (list: TreeNode[]) => {
+    list.sort((a, b) => addrKey(a.device.address).localeCompare(addrKey(b.device.address)));
+    for (const c of list) sortRec(c.children);
+  };
+  const hbs = new Map((t.pci.hostBridges ?? []).map((h) => [h.id, h] as const));
+  const groups = new Map<number | null, RootComplex[]>();
+  for (const [id, roots] of complexes) {
+    sortRec(roots);
+    const hb = hbs.get(id) ?? null;
+    const nodeSet = new Set<number | null>();
+    const walk = (n: TreeNode) => {
+      nodeSet.add(n.device.numaNode);
+      n.children.forEach(walk);
+    };
+    roots.forEach(walk);
+    const numaNode = hb?.numaNode ?? (nodeSet.size === 1 ? [...nodeSet][0]! : null);
+    const rc: RootComplex = { id, hostBridge: hb, numaNode, roots };
+    const g = groups.get(numaNode) ?? [];
+    g.push(rc);
+    groups.set(numaNode, g);
+  }
+  const out: NumaGroup[] = [];
+  const keys = [...new Set([...t.numaNodes.map((n) => n.id as number | null), ...groups.keys()])];
+  keys.sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
+  for (const k of keys) {
+    const cs = (groups.get(k) ?? []).sort((a, b) => addrKey(a.id.slice(3)).localeCompare(addrKey(b.id.slice(3))));
+    out.push({ node: k, complexes: cs });
+  }
+  return out;
+}
+
+function isAncestor(self: string, start: string, byAddr: Map<string, PciDevice>): boolean {
+  let cur: string | null = start;
+  for (let i = 0; cur && i < 512; i += 1) {
+    if (cur === self) return true;
+    cur = byAddr.get(cur)?.parent ?? null;
+  }
+  return cur !== null; // over 512 levels: treat as a cycle
+}

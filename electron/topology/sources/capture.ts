@@ -1,0 +1,135 @@
+// `topolens capture`: records exactly the files the engine reads on this machine (a
+// recording SysfsRoot around the live one) and packs them, links intact, into a
+// tar.gz that opens anywhere. Reads; never changes the machine.
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { relative } from 'node:path';
+import os from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { writeTar, type TarWriteEntry } from '../parse/tar';
+import { readSysfs } from './read-sysfs';
+import { DiskRoot, MAX_ATTR_BYTES, normalizeInRoot, type SysfsRoot } from './sysfs-root';
+
+class RecordingRoot implements SysfsRoot {
+  readonly files = new Map<string, Uint8Array>();
+  readonly links = new Map<string, string>();
+  readonly dirs = new Set<string>();
+  constructor(private readonly inner: DiskRoot, private readonly base: string) {}
+  get name() { return this.inner.name; }
+  private abs(p: string) { return `${this.base.replace(/\/$/, '')}/${p}`; }
+  /** Record every symlink along the path, so the archive resolves it the same way. */
+  private recordPath(p: string): void {
+    const n = normalizeInRoot(p);
+    if (!n) return;
+    const parts = n.split('/');
+    let cur = '';
+    for (const part of parts) {
+      cur = cur ? `${cur}/${part}` : part;
+      if (this.links.has(cur) || this.dirs.has(cur)) continue;
+      try {
+        const st = lstatSync(this.abs(cur));
+        if (st.isSymbolicLink()) {
+          this.links.set(cur, readlinkSync(this.abs(cur)));
+          return; // what lies beyond is recorded through its real path
+        }
+        if (st.isDirectory()) this.dirs.add(cur);
+      } catch {
+        return;
+      }
+    }
+  }
+  /** The file's real root-relative path (links resolved), null when outside the root. */
+  private real(p: string): string | null {
+    try {
+      const r = relative(realpathSync(this.base), realpathSync(this.abs(normalizeInRoot(p) ?? '')));
+      return r.startsWith('..') ? null : r;
+    } catch {
+      return null;
+    }
+  }
+  private recordFile(p: string, data: Uint8Array): void {
+    this.recordPath(p);
+    const r = this.real(p);
+    if (r === null) return;
+    this.recordPath(r);
+    this.files.set(r, data);
+  }
+  readOptional(p: string) {
+    const v = this.inner.readOptional(p);
+    if (v !== null) this.recordFile(p, Buffer.from(v, 'utf8'));
+    return v;
+  }
+  readBytes(p: string, max: number) {
+    const v = this.inner.readBytes(p, max);
+    if (v !== null) this.recordFile(p, v);
+    return v;
+  }
+  readLink(p: string) {
+    const v = this.inner.readLink(p);
+    if (v !== null) {
+      this.recordPath(p.split('/').slice(0, -1).join('/'));
+      this.links.set(normalizeInRoot(p)!, v);
+    }
+    return v;
+  }
+  list(p: string) {
+    const names = this.inner.list(p);
+    this.recordPath(p);
+    for (const n of names) {
+      const child = normalizeInRoot(`${p}/${n}`)!;
+      try {
+        const st = lstatSync(this.abs(child));
+        if (st.isSymbolicLink()) this.links.set(child, readlinkSync(this.abs(child)));
+        else if (st.isDirectory()) this.dirs.add(child);
+      } catch {
+        // vanished while listing
+      }
+    }
+    return names;
+  }
+  exists(p: string) {
+    const v = this.inner.exists(p);
+    if (v) {
+      this.recordPath(p);
+      try {
+        const n = normalizeInRoot(p)!;
+        const st = lstatSync(this.abs(n));
+        if (st.isFile() && st.size <= MAX_ATTR_BYTES) this.recordFile(n, readFileSync(this.abs(n)).subarray(0, MAX_ATTR_BYTES));
+      } catch {
+        // unreadable: its existence is recorded by the dir listing
+      }
+    }
+    return v;
+  }
+}
+
+export interface CaptureResult {
+  readonly bytes: Uint8Array;
+  readonly files: number;
+  readonly links: number;
+  readonly top: string;
+}
+
+/** Capture the machine at `fsroot` (default `/`) into a tar.gz image. */
+export function captureArchive(fsroot = '/', now = new Date()): CaptureResult {
+  const rec = new RecordingRoot(new DiskRoot(fsroot), fsroot);
+  readSysfs(rec);
+  // A few facts the reader takes from the metadata instead.
+  for (const f of ['proc/version', 'proc/sys/kernel/hostname', 'proc/sys/kernel/osrelease', 'sys/devices/soc0/soc_id']) rec.readOptional(f);
+  const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
+  const top = `topolens-capture-${host}-${now.toISOString().replace(/[:.]/g, '-')}`;
+  const meta = {
+    format: 'topolens-capture',
+    version: 1,
+    hostname: os.hostname(),
+    uname: { machine: typeof os.machine === 'function' ? os.machine() : process.arch, release: os.release(), sysname: os.type() },
+    capturedAt: now.toISOString(),
+    fsroot,
+  };
+  const entries: TarWriteEntry[] = [{ path: `${top}/`, type: 'dir' }];
+  for (const d of [...rec.dirs].sort()) entries.push({ path: `${top}/${d}`, type: 'dir' });
+  for (const [p, t] of [...rec.links].sort()) entries.push({ path: `${top}/${p}`, type: 'symlink', linkTarget: t });
+  for (const [p, data] of [...rec.files].sort()) if (!rec.links.has(p)) entries.push({ path: `${top}/${p}`, type: 'file', data });
+  entries.push({ path: `${top}/topolens-capture.json`, type: 'file', data: Buffer.from(`${JSON.stringify(meta, null, 2)}\n`) });
+  const tar = writeTar(entries, now.getTime() / 1000);
+  return { bytes: gzipSync(tar, { level: 9 }), files: rec.files.size, links: rec.links.size, top };
+}

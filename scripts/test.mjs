@@ -1,0 +1,45 @@
+// `npm test`: lint (layering rules), typecheck (node + web projects), then every
+// vitest suite (unit, corpus, browser e2e, electron e2e where a binary exists). Ends
+// with one line "N passed, N failed, N skipped" that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+const steps = [];
+function step(name, cmd, args) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
+  steps.push({ name, ok: r.status === 0, ms: Date.now() - t0 });
+  return r.status === 0;
+}
+
+mkdirSync('test-output', { recursive: true });
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const only = process.argv.slice(2);
+if (only.length === 0) {
+  step('lint', npx, ['eslint', '.']);
+  step('typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
+  step('typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
+}
+const json = 'test-output/vitest.json';
+step('vitest', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${json}`, ...only]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(json)) {
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  passed = r.numPassedTests ?? 0;
+  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0 ? 0 : 0);
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A suite that failed to load has no tests counted: count it as a failure.
+  for (const f of r.testResults ?? []) if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed += 1;
+}
+// Lint and typecheck count as one check each.
+for (const s of steps.filter((s) => s.name !== 'vitest')) {
+  if (s.ok) passed += 1;
+  else failed += 1;
+}
+console.log('');
+for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${(s.ms / 1000).toFixed(1)} s)`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exitCode = failed > 0 || steps.some((s) => !s.ok) ? 1 : 0;
