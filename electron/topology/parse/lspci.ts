@@ -182,7 +182,6 @@ function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: nu
 /** Printable excerpt of a line for messages: control bytes escaped, cut at 80 chars. */
 function excerpt(line: string): string {
   const cut = line.length > 80 ? `${line.slice(0, 80)}…` : line;
-  // eslint-disable-next-line no-control-regex
   return cut.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -521,7 +520,6 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
 
     // Binary junk: NUL bytes or many replacement/control characters.
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd')) {
       binaryLines++;
       if (!firstUnrecognised) firstUnrecognised = { line: lineNo, text: raw };
@@ -836,7 +834,8 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       message: `${binaryLines} line(s) of binary data (control bytes) ignored`,
     });
   }
-  let reported = 0;
+  const nothing = records.length === 0 && (!treeEntries || treeEntries.length === 0);
+  let reported = nothing ? MAX_UNKNOWN_REPORTS : 0; // with nothing parsed, one error says it all
   for (const [key, u] of unknown) {
     if (reported >= MAX_UNKNOWN_REPORTS) break;
     reported++;
@@ -846,7 +845,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       message: `${key.startsWith('tree:') ? key.slice(5) : 'unrecognised line'}${u.count > 1 ? ` (${u.count} times, first here)` : ''}: "${excerpt(u.sample)}"`,
     });
   }
-  if (unknown.size > MAX_UNKNOWN_REPORTS) {
+  if (!nothing && unknown.size > MAX_UNKNOWN_REPORTS) {
     let rest = 0;
     let i = 0;
     for (const u of unknown.values()) if (i++ >= MAX_UNKNOWN_REPORTS) rest += u.count;
@@ -856,7 +855,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       message: `${rest} more unrecognised line(s) of ${unknown.size - MAX_UNKNOWN_REPORTS} other kinds not listed (${unknownTotal} in all)`,
     });
   }
-  if (records.length === 0 && (!treeEntries || treeEntries.length === 0)) {
+  if (nothing) {
     const hasError = diagnostics.some((d) => d.severity === 'error');
     const first = firstUnrecognised as { line: number; text: string } | null;
     if (len === 0 || text.trim() === '') {
@@ -866,7 +865,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         severity: 'error',
         path: `${name}:${first ? first.line : 1}`,
         message: first
-          ? `not lspci output: no PCI device found; first unrecognised line ${first.line}: "${excerpt(first.text)}"`
+          ? `not lspci output: no PCI device found (${unknownTotal + binaryLines} unrecognised line(s)); first unrecognised line ${first.line}: "${excerpt(first.text)}"`
           : 'not lspci output: no PCI device found',
       });
     }
