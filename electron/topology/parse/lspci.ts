@@ -315,6 +315,7 @@ class TreeParser {
     let ctx: TreeCtx;
     if (first) {
       if (text[0] !== '-') return false;
+      this.columns = new Map(); // a new tree block: forget the previous one's columns
       ctx = { domain: null, bus: null, parent: null, rootBus: null };
       i = 1;
       // "-[0000:00]-+-..." single root, "-+-[0000:00]-..." several roots.

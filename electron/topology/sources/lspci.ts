@@ -187,7 +187,8 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   }
   if (parsed.records.length > 0 && treeEntries.length > 0) {
     const inRecords = new Set(parsed.records.map((r) => r.address));
-    const missing = parsed.records.filter((r) => !treeEntries.some((t) => t.address === r.address)).length;
+    const inTree = new Set(treeEntries.map((t) => t.address));
+    const missing = parsed.records.filter((r) => !inTree.has(r.address)).length;
     if (missing > 0 && inRecords.size > 0) warn(`${missing} function(s) of the detailed listing are missing from the -t tree`);
   }
   const all = [...fns.values()];
@@ -221,6 +222,23 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   }
 
   // ---- parents ----
+  const rangesByDomain = new Map<string, Array<{ f: Fn; sec: number; sub: number }>>();
+  for (const r of ranges) {
+    const list = rangesByDomain.get(r.f.domain) ?? [];
+    list.push(r);
+    rangesByDomain.set(r.f.domain, list);
+  }
+  const narrowMemo = new Map<string, { f: Fn; sec: number; sub: number } | null>();
+  const narrowest = (domain: string, bus: number): { f: Fn; sec: number; sub: number } | null => {
+    const key = `${domain}:${bus}`;
+    if (narrowMemo.has(key)) return narrowMemo.get(key) ?? null;
+    let best: { f: Fn; sec: number; sub: number } | null = null;
+    for (const r of rangesByDomain.get(domain) ?? []) {
+      if (bus >= r.sec && bus <= r.sub && (!best || r.sub - r.sec < best.sub - best.sec)) best = r;
+    }
+    narrowMemo.set(key, best);
+    return best;
+  };
   const parentOf = new Map<string, string | null>();
   const treeParents = new Map(treeEntries.map((t) => [t.address, t.parent] as const));
   const useTree = treeEntries.length > 0;
@@ -236,13 +254,8 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
         decided = true;
       } else {
         // Not a bridge's secondary bus, but inside some bridge's range: take the narrowest.
-        let best: { f: Fn; sec: number; sub: number } | null = null;
-        for (const r of ranges) {
-          if (r.f.domain === f.domain && f.bus >= r.sec && f.bus <= r.sub && r.f.address !== f.address) {
-            if (!best || r.sub - r.sec < best.sub - best.sec) best = r;
-          }
-        }
-        if (best) {
+        const best = narrowest(f.domain, f.bus);
+        if (best && best.f.address !== f.address) {
           parent = best.f.address;
           decided = true;
           inRangeOnly++;
@@ -269,6 +282,13 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   if (all.some((f) => f.rec?.capsDenied)) {
     info('captured without root ("Capabilities: <access denied>"): no PCIe port types, link state, SR-IOV, ACS/AER or CXL capabilities');
   }
+
+  // The model has no field for capabilities yet: say where CXL DVSECs are rather than drop them.
+  const cxl = all.filter((f) => (f.rec?.cxlDvsecs.length ?? 0) > 0);
+  for (const f of cxl.slice(0, 32)) {
+    info(`CXL DVSEC(s) ${f.rec!.cxlDvsecs.join(', ')} (Vendor=1e98): a CXL-capable function or port`, f.address);
+  }
+  if (cxl.length > 32) info(`${cxl.length - 32} more functions with CXL DVSECs`);
 
   // ---- root bus of each function (cycle-safe) ----
   const rootBus = new Map<string, string>();
