@@ -370,6 +370,55 @@ describe('snapshotFromLspci: building the model', () => {
   });
 });
 
+describe('snapshotFromLspci: more shapes', () => {
+  it('-nn one-liners plus a -tvnn tree: the tree gives the parents', () => {
+    const text = lines(
+      '-[0000:00]-+-00.0  Intel Corporation 5520/5500/X58 I/O Hub to ESI Port [8086:3407]',
+      '           \\-03.0-[01]----00.0  Broadcom / LSI MegaRAID SAS 2108 [Liberator] [1000:0079]',
+      '',
+      '00:00.0 Host bridge [0600]: Intel Corporation 5520/5500/X58 I/O Hub to ESI Port [8086:3407] (rev 22)',
+      '00:03.0 PCI bridge [0604]: Intel Corporation 5520/5500/X58 I/O Hub PCI Express Root Port 3 [8086:340a] (rev 22)',
+      '01:00.0 RAID bus controller [0104]: Broadcom / LSI MegaRAID SAS 2108 [Liberator] [1000:0079] (rev 05)',
+    );
+    expect(parseLspci(text).format).toEqual(['tree', 'oneline', 'numeric']);
+    const { topology: t, diagnostics } = snapshotFromLspci(text, 'nn+t.txt');
+    expect(diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(t.pci.devices.map((d) => [d.address, d.parent, d.portKind])).toEqual([
+      ['0000:00:00.0', null, 'host-bridge'],
+      ['0000:00:03.0', null, 'root-port'],
+      ['0000:01:00.0', '0000:00:03.0', 'endpoint'],
+    ]);
+    expect(t.pci.devices[2]).toMatchObject({ classCode: '0x010400', vendorName: 'Broadcom / LSI', subsystemVendorId: null });
+  });
+
+  it('a -tv tree alone still builds a tree, with unknown IDs', () => {
+    const { topology: t, diagnostics } = snapshotFromLspci(TV, 'tv.txt');
+    expect(t.pci.devices.length).toBe(15);
+    expect(t.pci.devices.find((d) => d.address === '0000:05:00.0')).toMatchObject({ parent: '0000:04:00.0', vendorId: '0xffff', hostBridge: 'pci0000:00' });
+    expect(t.pci.devices.find((d) => d.address === '0000:04:00.0')!.portKind).toBe('pci-bridge');
+    expect(t.pci.devices.find((d) => d.address === '0000:00:1c.0')!.portKind).toBe('root-port');
+    expect(diagnostics.some((d) => /IDs and classes are unknown/.test(d.message))).toBe(true);
+  });
+
+  it('arch hints: Grace, ThunderX2, Kunpeng root ports; an Intel NIC on an Arm board does not make x86', () => {
+    const arch = (h: string) => snapshotFromLspci(lines(h, '0001:01:00.0 Ethernet controller [0200]: Intel Corporation I210 Gigabit Network Connection [8086:1533] (rev 03)'), 'a').topology.machine;
+    expect(arch('0001:00:00.0 PCI bridge [0604]: NVIDIA Corporation Device [10de:22b2]').arch).toBe('aarch64');
+    expect(arch('0001:00:00.0 PCI bridge [0604]: Cavium, Inc. CN99xx [ThunderX2] Integrated PCI Express RP Bridge [177d:af84] (rev 01)').arch).toBe('aarch64');
+    expect(arch('0001:00:00.0 PCI bridge [0604]: Huawei Technologies Co., Ltd. HiSilicon PCIe Root Port with Gen4 [19e5:a120] (rev 21)').archSource).toMatch(/HiSilicon.*0001:00:00\.0/);
+    expect(arch('0001:00:00.0 PCI bridge [0604]: Some Vendor Device [1234:5678]').arch).toBe('unknown');
+    expect(arch('0001:00:00.0 Host bridge [0600]: Advanced Micro Devices, Inc. [AMD] Family 17h (Models 00h-0fh) Root Complex [1022:1450]').arch).toBe('x86_64');
+  });
+
+  it('CXL DVSECs are reported', () => {
+    const { diagnostics } = snapshotFromLspci(lines(
+      '0000:0d:00.0 CXL [0502]: Intel Corporation Device [8086:0d93] (rev 01) (prog-if 10 [CXL Memory Device (CXL 2.x)])',
+      `${T}Capabilities: [e00 v1] Designated Vendor-Specific: Vendor=1e98 ID=0000 Rev=1 Len=56: CXL`,
+      `${T}Capabilities: [e38 v1] Designated Vendor-Specific: Vendor=1e98 ID=0008 Rev=0 Len=36 <?>`,
+    ), 'cxl.txt');
+    expect(diagnostics.find((d) => d.address === '0000:0d:00.0')!.message).toMatch(/CXL DVSEC\(s\) 0000, 0008/);
+  });
+});
+
 describe('parseLspci: bad input', () => {
   it('binary junk gives an error naming the line, never throws', () => {
     const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1');
