@@ -10,7 +10,7 @@ export interface TextOptions {
   readonly all?: boolean;
 }
 
-function deviceLine(d: PciDevice): string {
+function deviceLine(d: PciDevice, groupNode: number | null): string {
   const bits: string[] = [d.address];
   const kind = PORT_KIND_LABEL[d.portKind];
   bits.push(kind ? `${kind}:` : `${shortClass(d)}:`);
@@ -25,7 +25,8 @@ function deviceLine(d: PciDevice): string {
   else if (d.sriov && (d.sriov.totalVfs ?? 0) > 0) bits.push(`SR-IOV ${d.sriov.numVfs ?? 0}/${d.sriov.totalVfs} VFs`);
   const roles = d.roles.filter((r) => r !== 'root-port' && r !== 'switch');
   if (roles.length) bits.push(`{${roles.join(', ')}}`);
-  if (d.localityRule === 'parent' || d.localityRule === 'local_cpulist') bits.push(`(node from ${d.localityRule})`);
+  if (d.numaNode !== groupNode && d.numaNode !== null) bits.push(`(NUMA node ${d.numaNode} from ${d.localityRule})`);
+  else if (d.localityRule === 'parent' || d.localityRule === 'local_cpulist') bits.push(`(node from ${d.localityRule})`);
   return bits.join('  ');
 }
 
@@ -64,9 +65,10 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
       const walk = (list: TreeNode[], prefix: string) => {
         const shown = opts.all ? list : list.filter(interesting);
         hidden[0]! += list.length - shown.length;
+        if (shown.length === 0 && list.length > 0 && prefix === '    ') out.push(`${prefix}(${list.length} plain function${list.length === 1 ? '' : 's'} hidden)`);
         shown.forEach((n, i) => {
           const last = i === shown.length - 1;
-          out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(n.device)}`);
+          out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(n.device, g.node)}`);
           walk(n.children, `${prefix}${last ? '   ' : '│  '}`);
         });
       };
