@@ -2,7 +2,7 @@
 // Entry point of the `topolens` command. Runs the CLI bundle out/cli/topolens.mjs,
 // building it from the TypeScript sources with esbuild when it is missing or older
 // than a source file (so `node bin/topolens.mjs` works right after `npm ci`).
-import { existsSync, mkdirSync, readdirSync, statSync, cpSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadInput, snapshotFromRoot } from '../../../electron/topology/load';
 import { openArchiveFile } from '../../../electron/topology/sources/archive';
 import { DiskRoot } from '../../../electron/topology/sources/sysfs-root';
