@@ -93,6 +93,8 @@ export interface LspciRecord {
   capsDenied: boolean;
   /** The name mentions a Virtual Function (a hint only; see the builder). */
   vfHint: boolean;
+  /** Config space bytes from an `-x`/`-xxx`/`-xxxx` hex dump (first 64, 256 or 4096), if shown. */
+  config: number[] | null;
 }
 
 /** One function of an `lspci -t` tree. */
@@ -175,7 +177,7 @@ function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: nu
     subsystemDeviceId: null, revision: null, driver: null, modules: [], numaNode: null, iommuGroup: null,
     physicalSlot: null, label: null, primaryBus: null, secondaryBus: null, subordinateBus: null,
     expressType: null, expressVersion: null, expressSlot: null, lnkCap: null, lnkSta: null, presenceDetect: null, sriov: null,
-    acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false,
+    acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false, config: null,
   };
 }
 
@@ -576,6 +578,20 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       continue;
     }
 
+    // `lspci -x[xx[x]]` hex dump of config space under a header: "00: 86 80 07 34 ...".
+    const hx = /^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$/.exec(raw);
+    if (hx && cur) {
+      const off = parseInt(hx[1]!, 16);
+      if (off % 16 === 0 && off < 4096) {
+        const cfg = (cur.config ??= []);
+        const bytes = hx[2]!.split(' ').map((b) => parseInt(b, 16));
+        for (let k = 0; k < 16; k++) cfg[off + k] = bytes[k]!;
+        flags.add('hexdump');
+        withFields.add(cur);
+        continue;
+      }
+    }
+
     // -vmm stanza lines "Key:\tValue".
     const vmm = /^([A-Za-z]+):\s+(.*)$/.exec(raw);
     if (vmm && VMM_KEYS.has(vmm[1]!) && (vmm[1] === 'Slot' || mode === 'vmm')) {
@@ -804,6 +820,8 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     }
   }
 
+  for (const r of records) if (r.config) applyConfig(r);
+
   // ---- results and diagnostics ----
   if (tree) {
     treeEntries = tree.entries;
@@ -874,7 +892,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
 
   const format: string[] = [];
   for (const f of ['tree', 'verbose', 'vmm', 'mm', 'oneline']) if (formats.has(f)) format.push(f);
-  for (const f of ['numeric', 'domains', 'kernel']) if (flags.has(f)) format.push(f);
+  for (const f of ['numeric', 'domains', 'kernel', 'hexdump']) if (flags.has(f)) format.push(f);
   return { records, tree: treeEntries, format, diagnostics };
 }
 
@@ -979,5 +997,82 @@ function mergeInto(into: LspciRecord, from: LspciRecord): void {
     const a = t[k];
     const b = f[k];
     if ((a === null || a === false || (Array.isArray(a) && a.length === 0)) && b !== null && b !== undefined) t[k] = b;
+  }
+}
+
+const EXPRESS_TYPES: Readonly<Record<number, string>> = {
+  0: 'Endpoint', 1: 'Legacy Endpoint', 4: 'Root Port', 5: 'Upstream Port', 6: 'Downstream Port',
+  7: 'PCI-Express to PCI/PCI-X Bridge', 8: 'PCI/PCI-X to PCI-Express Bridge',
+  9: 'Root Complex Integrated Endpoint', 10: 'Root Complex Event Collector',
+};
+const LINK_SPEEDS = ['', '2.5 GT/s', '5 GT/s', '8 GT/s', '16 GT/s', '32 GT/s', '64 GT/s'];
+
+/**
+ * Fill what the text did not say from a `-x` hex dump: IDs, class, revision, subsystem,
+ * bridge bus numbers, and (when 256 bytes are shown) the PCIe capability's port type and link.
+ * Text wins where both exist: the dump only fills gaps.
+ */
+function applyConfig(rec: LspciRecord): void {
+  const c = rec.config!;
+  const b = (o: number): number | null => (c[o] === undefined ? null : c[o]!);
+  const w = (o: number): number | null => {
+    const lo = b(o);
+    const hi = b(o + 1);
+    return lo === null || hi === null ? null : lo | (hi << 8);
+  };
+  const h4 = (n: number | null) => (n === null ? null : n.toString(16).padStart(4, '0'));
+  const h2 = (n: number | null) => (n === null ? null : n.toString(16).padStart(2, '0'));
+  rec.vendorId ??= h4(w(0));
+  rec.deviceId ??= h4(w(2));
+  rec.revision ??= h2(b(8));
+  rec.progIf ??= h2(b(9));
+  const cls = w(0x0a);
+  rec.classId ??= h4(cls);
+  const headerType = (b(0x0e) ?? 0) & 0x7f;
+  if (headerType === 1) {
+    if (rec.secondaryBus === null && b(0x19) !== null) {
+      rec.primaryBus = b(0x18);
+      rec.secondaryBus = b(0x19);
+      rec.subordinateBus = b(0x1a);
+    }
+  } else if (headerType === 0 && rec.subsystemVendorId === null && w(0x2c)) {
+    rec.subsystemVendorId = h4(w(0x2c));
+    rec.subsystemDeviceId = h4(w(0x2e));
+  }
+  // Capability list (status bit 4), bounded walk.
+  if (!(((b(0x06) ?? 0) & 0x10) !== 0)) return;
+  let ptr = (b(0x34) ?? 0) & 0xfc;
+  for (let hops = 0; ptr >= 0x40 && ptr < 0x100 && hops < 48; hops++) {
+    const id = b(ptr);
+    if (id === null) return;
+    if (id === 0x10) {
+      const flagsReg = w(ptr + 2);
+      if (flagsReg !== null && rec.expressType === null) {
+        rec.expressType = EXPRESS_TYPES[(flagsReg >> 4) & 0xf] ?? null;
+        rec.expressVersion = flagsReg & 0xf;
+        rec.expressSlot = (flagsReg & 0x100) !== 0;
+      }
+      const capLo = w(ptr + 0x0c);
+      const capHi = w(ptr + 0x0e);
+      const sta = w(ptr + 0x12);
+      if (capLo !== null && rec.lnkCap === null) {
+        rec.lnkCap = {
+          speed: LINK_SPEEDS[capLo & 0xf] || null,
+          width: (capLo >> 4) & 0x3f,
+          llActRep: capHi === null ? null : (capHi & 0x10) !== 0, // LnkCap bit 20
+        };
+      }
+      if (sta !== null && rec.lnkSta === null) {
+        rec.lnkSta = {
+          speed: LINK_SPEEDS[sta & 0xf] || null,
+          width: (sta >> 4) & 0x3f,
+          speedTag: null,
+          widthTag: null,
+          dlActive: (sta & 0x2000) !== 0,
+        };
+      }
+      return;
+    }
+    ptr = (b(ptr + 1) ?? 0) & 0xfc;
   }
 }

@@ -195,6 +195,48 @@ describe('parseLspci: -vmm, -mm, -n, -v', () => {
   });
 });
 
+describe('parseLspci: -x hex dumps fill what the text lacks', () => {
+  it('IDs, class and subsystem from a real `lspci -x` (no -nn) dump', () => {
+    const r = parseLspci(lines(
+      '00:03.0 Ethernet controller: Red Hat, Inc. Virtio 1.0 network device (rev 01)',
+      `${T}Subsystem: Red Hat, Inc. Virtio 1.0 network device`,
+      '00: f4 1a 41 10 06 04 10 00 01 00 00 02 00 00 00 00',
+      '10: 04 00 10 00 40 00 00 00 00 00 00 00 00 00 00 00',
+      '20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 41 10',
+      '30: 00 00 00 00 40 00 00 00 00 00 00 00 00 00 00 00',
+      '',
+      '00:1c.0 PCI bridge: Intel Corporation 5520/5500/X58 I/O Hub PCI Express Root Port 3 (rev 22)',
+      '00: 86 80 0a 34 47 05 10 00 22 00 04 06 10 00 01 00',
+      '10: 00 00 00 00 00 00 00 00 00 01 01 00 70 70 00 00',
+      '',
+    ), 'x.txt');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.format).toContain('hexdump');
+    expect(r.records[0]).toMatchObject({ vendorId: '1af4', deviceId: '1041', classId: '0200', revision: '01', subsystemVendorId: '1af4', subsystemDeviceId: '1041' });
+    // A type-1 header: bridge bus numbers from bytes 0x18-0x1a.
+    expect(r.records[1]).toMatchObject({ vendorId: '8086', deviceId: '340a', classId: '0604', primaryBus: 0, secondaryBus: 1, subordinateBus: 1 });
+  });
+
+  it('PCIe capability from a 256-byte dump: port type and link', () => {
+    const cfg = new Array<number>(256).fill(0);
+    const put16 = (o: number, v: number) => { cfg[o] = v & 0xff; cfg[o + 1] = v >> 8; };
+    put16(0, 0x8086); put16(2, 0x4c01); cfg[0x0a] = 0x04; cfg[0x0b] = 0x06; cfg[0x0e] = 0x01;
+    cfg[0x06] = 0x10; cfg[0x34] = 0x40; cfg[0x18] = 0; cfg[0x19] = 1; cfg[0x1a] = 1;
+    cfg[0x40] = 0x10; cfg[0x41] = 0x00; put16(0x42, 0x0142); // PCIe cap v2, Root Port (4), slot
+    put16(0x4c, 0x0104); put16(0x4e, 0x0010); // LnkCap: 16 GT/s (4), x16; LLActRep (bit 20)
+    put16(0x52, 0x2044); // LnkSta: 16 GT/s, x4, DLActive (bit 13)
+    const dump = Array.from({ length: 16 }, (_, row) =>
+      `${(row * 16).toString(16).padStart(2, '0')}: ${cfg.slice(row * 16, row * 16 + 16).map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    const r = parseLspci(lines('00:01.0 PCI bridge: Intel Corporation Device 4c01', ...dump));
+    expect(r.records[0]).toMatchObject({
+      vendorId: '8086', deviceId: '4c01', classId: '0604', secondaryBus: 1, subordinateBus: 1,
+      expressType: 'Root Port', expressSlot: true,
+      lnkCap: { speed: '16 GT/s', width: 16, llActRep: true },
+      lnkSta: { speed: '16 GT/s', width: 4, dlActive: true },
+    });
+  });
+});
+
 describe('parseLspci: -t trees', () => {
   it('rebuilds parents from a multi-root -tv tree, bridges with ranges, empty bridges', () => {
     const r = parseLspci(TV, 'tv.txt');
