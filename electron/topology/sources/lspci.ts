@@ -182,8 +182,14 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   if (treeOnly > 0 && parsed.records.length > 0) {
     warn(`${treeOnly} function(s) appear only in the -t tree, not in the detailed listing`);
   }
-  if (treeOnly > 0 && parsed.records.length === 0 && !treeEntries.some((t) => t.vendorId)) {
-    info('input is an lspci -t tree without -nn: vendor/device IDs and classes are unknown (0xffff / 0x000000)');
+  const all0 = [...fns.values()];
+  const noIds = all0.filter((f) => !(f.rec?.vendorId ?? f.tree?.vendorId)).length;
+  const noClass = all0.filter((f) => !f.rec?.classId).length;
+  if (noIds > 0 || noClass > 0) {
+    info(
+      `lspci was run without -nn (or only -t): ${noIds} function(s) have unknown vendor/device IDs (0xffff), ` +
+        `${noClass} an unknown class code (0x000000, or 0x060400 for bridges the tree shows); names are kept as printed`,
+    );
   }
   if (parsed.records.length > 0 && treeEntries.length > 0) {
     const inRecords = new Set(parsed.records.map((r) => r.address));
