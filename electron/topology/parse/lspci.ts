@@ -137,7 +137,7 @@ const KNOWN_TOP_KEYS = new Set([
   'Secondary status', 'BridgeCtl', 'Capabilities', 'Kernel driver in use', 'Kernel modules',
   'Physical Slot', 'DeviceName', 'Device tree node', 'Flags', 'Memory window 0', 'Memory window 1',
   'I/O window 0', 'I/O window 1', '16-bit legacy interface ports at', 'Module', 'Region',
-  'Expansion ROM at', 'Memory at', 'I/O ports at', 'Physical Slot', 'Kernel driver', 'Driver',
+  'Expansion ROM at', 'Memory at', 'I/O ports at', 'Kernel driver', 'Driver',
   'Cardbus bus', 'Secondary bus',
 ]);
 
@@ -467,6 +467,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
   let longLines = 0;
   let firstLongLine = 0;
   let binaryLines = 0;
+  let firstBinaryLine = 0;
 
   let mode: Mode = 'none';
   let cur: LspciRecord | null = null;
@@ -525,6 +526,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     // Binary junk: NUL bytes or many replacement/control characters.
     if (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd')) {
       binaryLines++;
+      if (!firstBinaryLine) firstBinaryLine = lineNo;
       if (!firstUnrecognised) firstUnrecognised = { line: lineNo, text: raw };
       continue;
     }
@@ -849,7 +851,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
   if (binaryLines > 0) {
     diagnostics.push({
       severity: records.length > 0 ? 'warning' : 'error',
-      path: `${name}:${firstUnrecognised ? (firstUnrecognised as { line: number }).line : 1}`,
+      path: `${name}:${firstBinaryLine}`,
       message: `${binaryLines} line(s) of binary data (control bytes) ignored`,
     });
   }
