@@ -255,7 +255,7 @@ describe('hwloc XML corpus', () => {
       ]);
       expect(d.roles).toContain('rdma');
       const nvme = t.pci.devices.find((x) => x.address === '0000:00:02.0')!;
-      expect(nvme.osDevices).toEqual([expect.objectContaining({ name: 'nvme0n1', kind: 'nvme' })]);
+      expect(nvme.osDevices).toEqual([expect.objectContaining({ name: 'nvme0n1', kind: 'block' })]);
       expect(t.pci.devices.filter((x) => x.osDevices.some((o) => o.kind === 'dma'))).toHaveLength(16);
     },
   );

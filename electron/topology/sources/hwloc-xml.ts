@@ -43,7 +43,8 @@ const IO_TYPES = new Set(['Bridge', 'PCIDev', 'OSDev', 'Misc', 'MemCache']);
 function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
   const name = o.name ?? '';
   const sub = o.subtype ?? '';
-  const storage = (): OsDeviceKind => (/^nvme/.test(name) ? 'nvme' : 'block');
+  // Namespaces (nvme0n1) are block devices, as sysfs lists them; only a controller (nvme0) is 'nvme'.
+  const storage = (): OsDeviceKind => (/^nvme\d+$/.test(name) ? 'nvme' : 'block');
   const isDax = /^dax\d/.test(name) || o.info.DAXType !== undefined;
   if (sub === 'CXLMem') return 'cxl';
   if (isDax && (sub === 'NVM' || sub === 'SPM' || o.info.DAXType !== undefined)) return 'dax';

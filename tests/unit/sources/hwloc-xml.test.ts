@@ -107,7 +107,7 @@ describe('snapshotFromHwlocXml: v2 with memory-side NUMA nodes and a 32-bit PCI 
     });
     // package 0 spans nodes 0 and 1 (DRAM + HBM): no single node to name
     expect(nv.numaNode).toBeNull();
-    expect(nv.osDevices).toEqual([{ name: 'nvme0n1', kind: 'nvme', attrs: { subtype: 'Disk' } }]);
+    expect(nv.osDevices).toEqual([{ name: 'nvme0n1', kind: 'block', attrs: { subtype: 'Disk' } }]);
   });
 
   it('says once that link speed/width are not in the format', () => {
