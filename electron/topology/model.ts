@@ -164,6 +164,10 @@ export interface PciDevice {
   readonly subordinateBus?: number | null;
   /** `../slots/N/address` match or `label`. */
   readonly slot?: string | null;
+  /** Kernel modules that can drive it (`lspci -k` "Kernel modules"). */
+  readonly kernelModules?: readonly string[];
+  /** Capabilities seen in config space: 'aer', 'acs', 'cxl' (CXL DVSEC), 'sriov'. */
+  readonly capabilities?: readonly string[];
   readonly roles: readonly string[];
   readonly roleReasons: readonly RoleReason[];
 }

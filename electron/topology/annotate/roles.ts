@@ -67,6 +67,7 @@ export function deriveRoles(d: PciDevice, vfParent: ReadonlyMap<string, string>)
   }
   if (cls.startsWith('0x0502')) add('cxl', 'class 0x0502: CXL memory device');
   else if (d.osDevices.some((o) => o.kind === 'cxl')) add('cxl', 'has a CXL memdev');
+  else if (d.capabilities?.includes('cxl') && d.portKind === 'endpoint') add('cxl', 'CXL DVSEC (vendor 1e98) in config space');
   if (cls.startsWith('0x03')) add('gpu', `display controller (class ${cls}${d.className ? `, ${d.className}` : ''})`);
   else if (cls.startsWith('0x1200') && d.osDevices.some((o) => o.kind === 'gpu')) add('gpu', 'processing accelerator with a DRM device');
   if (d.portKind === 'root-port') add('root-port', 'PCIe root port (bridge on a root bus)');

@@ -289,12 +289,6 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     info('captured without root ("Capabilities: <access denied>"): no PCIe port types, link state, SR-IOV, ACS/AER or CXL capabilities');
   }
 
-  // The model has no field for capabilities yet: say where CXL DVSECs are rather than drop them.
-  const cxl = all.filter((f) => (f.rec?.cxlDvsecs.length ?? 0) > 0);
-  for (const f of cxl.slice(0, 32)) {
-    info(`CXL DVSEC(s) ${f.rec!.cxlDvsecs.join(', ')} (Vendor=1e98): a CXL-capable function or port`, f.address);
-  }
-  if (cxl.length > 32) info(`${cxl.length - 32} more functions with CXL DVSECs`);
 
   // ---- root bus of each function (cycle-safe) ----
   const rootBus = new Map<string, string>();
@@ -410,6 +404,8 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       secondaryBus: r?.secondaryBus ?? t?.secondaryBus ?? null,
       subordinateBus: r?.subordinateBus ?? t?.subordinateBus ?? null,
       slot: r?.physicalSlot ?? r?.label ?? null,
+      ...(r?.modules.length ? { kernelModules: r.modules } : {}),
+      ...(r ? { capabilities: capabilityList(r) } : {}),
       roles: [],
       roleReasons: [],
     } satisfies PciDevice;
@@ -509,4 +505,14 @@ function compareAddress(a: string, b: string): number {
   const da = parseInt(pa.domain, 16);
   const db = parseInt(pb.domain, 16);
   return da - db || pa.bus - pb.bus || pa.device - pb.device || pa.fn - pb.fn;
+}
+
+/** Capabilities the model records ('cxl' makes the cxl role). */
+function capabilityList(r: LspciRecord): string[] {
+  const out: string[] = [];
+  if (r.aer) out.push('aer');
+  if (r.acs) out.push('acs');
+  if (r.cxlDvsecs.length) out.push('cxl');
+  if (r.sriov) out.push('sriov');
+  return out;
 }

@@ -451,13 +451,15 @@ describe('snapshotFromLspci: more shapes', () => {
     expect(arch('0001:00:00.0 Host bridge [0600]: Advanced Micro Devices, Inc. [AMD] Family 17h (Models 00h-0fh) Root Complex [1022:1450]').arch).toBe('x86_64');
   });
 
-  it('CXL DVSECs are reported', () => {
-    const { diagnostics } = snapshotFromLspci(lines(
+  it('CXL DVSECs become a capability and the cxl role', () => {
+    const { topology } = snapshotFromLspci(lines(
       '0000:0d:00.0 CXL [0502]: Intel Corporation Device [8086:0d93] (rev 01) (prog-if 10 [CXL Memory Device (CXL 2.x)])',
       `${T}Capabilities: [e00 v1] Designated Vendor-Specific: Vendor=1e98 ID=0000 Rev=1 Len=56: CXL`,
       `${T}Capabilities: [e38 v1] Designated Vendor-Specific: Vendor=1e98 ID=0008 Rev=0 Len=36 <?>`,
     ), 'cxl.txt');
-    expect(diagnostics.find((d) => d.address === '0000:0d:00.0')!.message).toMatch(/CXL DVSEC\(s\) 0000, 0008/);
+    const d = topology.pci.devices.find((x) => x.address === '0000:0d:00.0')!;
+    expect(d.capabilities).toContain('cxl');
+    expect(d.roles).toContain('cxl');
   });
 });
 
