@@ -1,7 +1,14 @@
 // Loads a topolens snapshot (contract v1) from JSON text: checks format and version,
-// and the shape of what the app relies on. Unknown extra fields are kept.
+// validates the shape against schema/snapshot.schema.json (ajv, compiled once, lazily)
+// and repairs what a schema cannot express (duplicate addresses, parents that are
+// missing or form a cycle) with a warning each. Unknown extra fields are kept.
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot } from '../model';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type PciDevice, type Snapshot } from '../model';
+import schema from '../schema/snapshot.schema.json';
+
+/** Deepest nesting of arrays/objects accepted; real snapshots are about 6 deep. */
+export const MAX_SNAPSHOT_DEPTH = 64;
 
 export function looksLikeSnapshot(text: string): boolean {
   return /^\s*\{/.test(text) && text.slice(0, 4096).includes(`"${SNAPSHOT_FORMAT}"`);
@@ -11,34 +18,142 @@ function fail(name: string, what: string): never {
   throw new InputError(`not a valid topolens snapshot: ${what}`, name);
 }
 
+let validator: ValidateFunction | null = null;
+
+/** The compiled schema validator (compiled on first use, then reused). */
+export function snapshotValidator(): ValidateFunction {
+  if (!validator) {
+    // ajv is CommonJS: its default export arrives as the module object under some loaders.
+    const mod = Ajv2020 as unknown as { default?: typeof Ajv2020 };
+    const Ctor = (mod.default ?? Ajv2020) as typeof Ajv2020;
+    const ajv = new Ctor({ allErrors: false, verbose: true, strict: true, strictTypes: false });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** "/pci/devices/3/address" → "pci.devices[3].address". */
+function jsonPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out === '' ? 'the top level' : out;
+}
+
+function preview(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/** One ajv error as a sentence: "pci.devices[3].address "zz" must match ...". */
+export function describeSchemaError(e: ErrorObject): string {
+  const at = jsonPath(e.instancePath);
+  if (e.keyword === 'required') {
+    const prop = String((e.params as { missingProperty: string }).missingProperty);
+    return `${at === 'the top level' ? '' : `${at}.`}${prop} is missing`;
+  }
+  const value = e.keyword === 'type' || e.keyword === 'pattern' || e.keyword === 'enum' || e.keyword === 'minimum' || e.keyword === 'maximum'
+    ? ` ${preview(e.data)}`
+    : '';
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ');
+    return `${at}${value} must be one of ${allowed}`;
+  }
+  if (e.keyword === 'anyOf') return `${at}${value} has the wrong type or form`;
+  return `${at}${value} ${e.message ?? 'is invalid'}`;
+}
+
+/** Nesting depth of parsed JSON, without recursion (hostile input may be deep). */
+function tooDeep(data: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[data, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * What the schema cannot say. Decided: these are repaired, not fatal, because a
+ * repair is unambiguous and keeps the rest of a stranger's capture usable —
+ *  - a second device with an address already seen is dropped (the first one is kept);
+ *  - a parent naming no device in the snapshot becomes null (the device shows at the
+ *    top of its host bridge);
+ *  - a parent chain that loops is cut at the first device of the loop, in file order.
+ * Each repair adds one warning diagnostic naming the device.
+ */
+export function repairSnapshot(t: Snapshot, name: string): { topology: Snapshot; repairs: Diagnostic[] } {
+  const repairs: Diagnostic[] = [];
+  const warn = (address: string, message: string) => repairs.push({ severity: 'warning', path: name, address, message });
+  const byAddr = new Map<string, PciDevice>();
+  let devices: PciDevice[] = [];
+  for (const d of t.pci.devices) {
+    if (byAddr.has(d.address)) {
+      warn(d.address, `duplicate device address ${d.address}: kept the first entry, dropped this one`);
+      continue;
+    }
+    byAddr.set(d.address, d);
+    devices.push(d);
+  }
+  const parent = new Map<string, string | null>();
+  for (const d of devices) {
+    if (d.parent !== null && !byAddr.has(d.parent)) {
+      warn(d.address, `parent ${d.parent} is not in the snapshot: shown at the top of its host bridge`);
+      parent.set(d.address, null);
+    } else parent.set(d.address, d.parent);
+  }
+  // Cycle detection: walk each chain once; 0 = unvisited, 1 = on the current walk, 2 = done.
+  const state = new Map<string, number>();
+  for (const d of devices) {
+    const walk: string[] = [];
+    let cur: string | null = d.address;
+    while (cur !== null && (state.get(cur) ?? 0) === 0) {
+      state.set(cur, 1);
+      walk.push(cur);
+      cur = parent.get(cur) ?? null;
+    }
+    if (cur !== null && state.get(cur) === 1) {
+      const loop = walk.slice(walk.indexOf(cur));
+      const first = devices.find((x) => loop.includes(x.address))!.address;
+      warn(first, `parent links form a loop (${loop.join(' → ')} → ${cur}): cut above ${first}`);
+      parent.set(first, null);
+    }
+    for (const a of walk) state.set(a, 2);
+  }
+  const changed = repairs.length > 0;
+  if (!changed) return { topology: t, repairs };
+  devices = devices.map((d) => (parent.get(d.address) === d.parent ? d : { ...d, parent: parent.get(d.address) ?? null }));
+  return {
+    topology: { ...t, pci: { ...t.pci, devices }, diagnostics: [...t.diagnostics, ...repairs] },
+    repairs,
+  };
+}
+
 /** Parse and check a snapshot. Throws InputError for unusable input. */
 export function parseSnapshot(text: string, name: string): { topology: Snapshot; diagnostics: Diagnostic[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`not valid JSON (${(e as Error).message})`, name);
+    throw new InputError(`not valid JSON (${(e as Error).message.slice(0, 200)})`, name);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(name, 'top level is not an object');
   const o = data as Record<string, unknown>;
-  if (o['format'] !== SNAPSHOT_FORMAT) fail(name, `"format" is ${JSON.stringify(o['format'])}, expected "${SNAPSHOT_FORMAT}"`);
+  if (o['format'] !== SNAPSHOT_FORMAT) fail(name, `"format" is ${preview(o['format'])}, expected "${SNAPSHOT_FORMAT}"`);
   if (typeof o['version'] !== 'number') fail(name, '"version" is missing');
   if (o['version'] > SNAPSHOT_VERSION) {
     throw new InputError(`snapshot version ${o['version']} is newer than this topolens understands (${SNAPSHOT_VERSION}); update topolens`, name);
   }
-  if (o['version'] !== SNAPSHOT_VERSION) fail(name, `unknown version ${JSON.stringify(o['version'])}`);
-  const pci = o['pci'] as Record<string, unknown> | undefined;
-  if (!pci || !Array.isArray(pci['devices'])) fail(name, '"pci.devices" is not a list');
-  if (!o['machine'] || typeof o['machine'] !== 'object') fail(name, '"machine" is missing');
-  if (!Array.isArray(o['numaNodes'])) fail(name, '"numaNodes" is not a list');
-  const seen = new Set<string>();
-  (pci['devices'] as unknown[]).forEach((d, i) => {
-    if (!d || typeof d !== 'object') fail(name, `pci.devices[${i}] is not an object`);
-    const a = (d as Record<string, unknown>)['address'];
-    if (typeof a !== 'string') fail(name, `pci.devices[${i}].address is not a string`);
-    if (seen.has(a)) fail(name, `duplicate device address ${a}`);
-    seen.add(a);
-  });
-  const topology = data as Snapshot;
-  return { topology, diagnostics: [...(topology.diagnostics ?? [])] };
+  if (o['version'] !== SNAPSHOT_VERSION) fail(name, `unknown version ${preview(o['version'])}`);
+  if (tooDeep(data, MAX_SNAPSHOT_DEPTH)) fail(name, `nested more than ${MAX_SNAPSHOT_DEPTH} levels deep`);
+  const validate = snapshotValidator();
+  if (!validate(data)) fail(name, describeSchemaError(validate.errors![0]!));
+  const { topology } = repairSnapshot(data as Snapshot, name);
+  return { topology, diagnostics: [...topology.diagnostics] };
 }
