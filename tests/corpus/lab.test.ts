@@ -87,6 +87,7 @@ describe('QEMU lab fixtures', () => {
   it('has all the lab shapes', () => {
     expect(FIXTURES).toEqual(
       expect.arrayContaining([
+        'arm64-virt-acpi-neoverse-n1',
         'arm64-virt-cortex-a72',
         'arm64-virt-neoverse-n1',
         'x86-q35-2numa-switch',
@@ -232,5 +233,19 @@ describe('QEMU lab fixtures', () => {
     expect(dev(t, '0000:01:00.0').roles).toContain('nvme');
     expect(dev(t, '0000:01:00.0').parent).toBe('0000:00:02.0');
     expect(dev(t, '0000:02:00.0').osDevices.some((o) => o.kind === 'net')).toBe(true);
+  });
+
+  it('arm64-virt-acpi-neoverse-n1: ACPI AArch64 whose NUMA init failed (one node, PCI locality unknown)', async () => {
+    const t = await load('arm64-virt-acpi-neoverse-n1');
+    expect(t.machine.arch).toBe('aarch64');
+    expect(t.machine.cpus.map((c) => c.uarch)).toEqual(['Neoverse-N1', 'Neoverse-N1', 'Neoverse-N1', 'Neoverse-N1']);
+    expect(t.numaNodes.map((n) => [n.id, n.cpus])).toEqual([[0, '0-3']]);
+    // physical_package_id comes from PPTT offsets (36, 116): two packages, whatever the numbers
+    expect(new Set(t.machine.cpus.map((c) => c.package)).size).toBe(2);
+    for (const a of ['0000:21:00.0', '0000:81:00.0']) {
+      expect(dev(t, a).roles).toContain('nvme');
+      expect(dev(t, a).numaNode).toBeNull();
+    }
+    expect(dev(t, '0000:81:00.0').hostBridge).toBe('pci0000:80');
   });
 });
