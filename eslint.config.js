@@ -25,14 +25,35 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer runs in a sandboxed page: no Node, no Electron. From the engine it
+    // may import the model's types, the IPC contract, and the pure, DOM-free view
+    // modules (view/**, export/describe, export/svg); nothing that reads files.
     files: ['renderer/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['electron', 'electron/*', 'node:*', 'fs', 'path', 'child_process'], message: 'The renderer has no Node or Electron access.' },
-          { group: ['**/electron/topology/**', '!**/electron/topology/model', '**/electron/main/**', '**/electron/cli/**'], message: 'The renderer imports only types from the engine (model.ts) and the IPC contract.', allowTypeImports: false },
+          { regex: '^(electron(/.*)?|node:.*|fs|path|child_process|os|http|https|net|crypto)$', message: 'The renderer has no Node or Electron access.' },
+          {
+            regex: '^(\\.\\./)+electron/(topology/(?!(model|view/[a-z-]+|export/describe|export/svg)$)|main/|preload/|cli/)',
+            message: 'The renderer imports only the model types, the IPC contract and the pure view modules (view/**, export/describe, export/svg).',
+          },
         ],
       }],
+    },
+  },
+  {
+    // The pure view modules are shared with the renderer: they may not reach for Node either.
+    files: ['electron/topology/view/**/*.ts', 'electron/topology/export/svg.ts', 'electron/ipc.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(electron(/.*)?|node:.*|fs|path|child_process)$', message: 'View modules and the IPC contract are shared with the sandboxed renderer: no Node, no Electron.' },
+          { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The engine must not import app layers.' },
+          { group: ['cytoscape', 'cytoscape-*'], message: 'View modules are drawing-library-free (the renderer adapts them to Cytoscape).' },
+          { group: ['**/sources/**', '**/load', '**/annotate/**', '**/export/write-file'], message: 'View modules do no I/O.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
   },
 );

@@ -1,0 +1,89 @@
+// The Cytoscape stylesheet, generated from the shared view/style definitions (the SVG
+// export draws from the same ones). Styles by class: .prim-<role>, .link-downgraded...
+import { GROUP_PAD } from '../../../electron/topology/view/layout';
+import { FONT, MARKER_STYLE, ROLE_STYLE, THEME, type ThemeName, type ViewRole } from '../../../electron/topology/view/style';
+
+export interface StyleRule {
+  selector: string;
+  style: Record<string, string | number>;
+}
+
+export function stylesheet(theme: ThemeName): StyleRule[] {
+  const th = THEME[theme];
+  const rules: StyleRule[] = [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(label)',
+        width: 'data(w)',
+        height: 'data(h)',
+        'font-family': FONT.family,
+        'font-size': FONT.size,
+        'line-height': FONT.lineHeight / FONT.size,
+        'text-wrap': 'wrap',
+        'text-max-width': '1000px',
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'text-justification': 'left',
+        color: th.text,
+        'border-width': 1.5,
+        'min-zoomed-font-size': 5,
+      },
+    },
+    { selector: 'node.machine', style: { shape: 'round-rectangle', 'background-color': th.machineFill, 'border-color': th.machineFill, color: th.machineText, 'font-weight': 'bold' } },
+    { selector: 'node.machine.arch-aarch64', style: { 'border-color': '#f76707', 'border-width': 4 } },
+    { selector: 'node.cpus', style: { shape: 'round-rectangle', 'background-color': th.cpusFill, 'border-color': th.cpusBorder } },
+    { selector: 'node.complex', style: { shape: 'cut-rectangle', 'background-color': th.complexFill, 'border-color': th.complexBorder } },
+    {
+      selector: 'node.numa',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': th.numaFill,
+        'background-opacity': 1,
+        'border-color': th.numaBorder,
+        'border-width': 1.5,
+        padding: GROUP_PAD,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'font-weight': 'bold',
+        'text-margin-y': -4,
+        'min-zoomed-font-size': 3,
+      },
+    },
+    { selector: 'node.numa.numa-unknown', style: { 'background-color': th.unknownFill, 'border-style': 'dashed' } },
+  ];
+  for (const [role, st] of Object.entries(ROLE_STYLE) as Array<[ViewRole, (typeof ROLE_STYLE)[ViewRole]]>) {
+    rules.push({ selector: `node.prim-${role}`, style: { shape: st.shape, 'background-color': st.fill[theme], 'border-color': st.border[theme], 'border-style': st.dashed ? 'dashed' : 'solid' } });
+  }
+  rules.push(
+    { selector: 'node.device', style: { 'font-weight': 'normal' } },
+    { selector: 'node.vf-group', style: { 'border-style': 'dashed', 'border-width': 2 } },
+    { selector: 'node.locality-unknown', style: { 'border-style': 'dotted' } },
+    { selector: 'node.link-downgraded', style: { 'border-color': MARKER_STYLE.downgraded.colour[theme], 'border-width': MARKER_STYLE.downgraded.width, 'border-style': 'dashed' } },
+    { selector: 'node.context', style: { opacity: 0.55 } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.2,
+        'line-color': th.edge,
+        'curve-style': 'taxi',
+        'taxi-direction': 'rightward',
+        'taxi-turn': 24,
+        'taxi-turn-min-distance': 4,
+        'target-arrow-shape': 'none',
+      },
+    },
+    { selector: 'edge.cpu-edge, edge.vf-edge, edge.via-hidden', style: { 'line-style': 'dashed' } },
+    // Interaction states.
+    { selector: 'node.dim', style: { opacity: 0.18 } },
+    { selector: 'edge.dim', style: { opacity: 0.12 } },
+    { selector: 'node.match', style: { 'border-color': th.match, 'border-width': 4, 'border-style': 'solid' } },
+    { selector: 'node.path', style: { 'border-color': th.path, 'border-width': 3 } },
+    { selector: 'edge.path', style: { 'line-color': th.path, width: 3 } },
+    { selector: 'node.local-cpus', style: { 'border-color': th.path, 'border-width': 4, 'background-color': th.cpusFill } },
+    { selector: 'node:selected', style: { 'border-color': th.select, 'border-width': 5, 'border-style': 'solid', 'overlay-opacity': 0 } },
+    { selector: 'node.numa:selected', style: { 'border-width': 1.5 } },
+    { selector: 'node.kbd-focus', style: { 'overlay-color': th.select, 'overlay-opacity': 0.15, 'overlay-padding': 4 } },
+  );
+  return rules;
+}

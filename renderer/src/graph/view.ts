@@ -1,0 +1,275 @@
+// GraphView: the one owner of the Cytoscape instance. Loads elements in one batch,
+// keeps selection/search/path highlighting as classes, and answers the UI's questions
+// (what is drawn, what is hidden). It does not know about panels or menus.
+import cytoscape, { type Core, type NodeSingular, type EventObject } from 'cytoscape';
+import type { PciDevice, Snapshot } from '../../../electron/topology/model';
+import type { SceneOptions } from '../../../electron/topology/view/scene';
+import type { ThemeName } from '../../../electron/topology/view/style';
+import { renderSvg } from '../../../electron/topology/export/svg';
+import { searchText } from '../../../electron/topology/view/search';
+import { buildElements, type Elements } from './elements';
+import { stylesheet } from './stylesheet';
+
+export interface HoverInfo {
+  readonly id: string;
+  readonly kind: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+export class GraphView {
+  readonly cy: Core;
+  private snapshot: Snapshot | null = null;
+  private byAddr = new Map<string, PciDevice>();
+  private texts = new Map<string, string>();
+  private current: Elements | null = null;
+  private theme: ThemeName;
+  private selectCbs: Array<(id: string | null) => void> = [];
+  private hoverCbs: Array<(h: HoverInfo | null) => void> = [];
+  private activateCbs: Array<(id: string) => void> = [];
+  private matches: string[] = [];
+  /** Time the last load took, from elements to the first frame (ms). */
+  lastRenderMs = 0;
+
+  constructor(container: HTMLElement, theme: ThemeName) {
+    this.theme = theme;
+    this.cy = cytoscape({
+      container,
+      elements: [],
+      style: stylesheet(theme) as never,
+      layout: { name: 'preset' },
+      minZoom: 0.02,
+      maxZoom: 4,
+      boxSelectionEnabled: false,
+      selectionType: 'single',
+      autoungrabify: true,
+    });
+    this.cy.on('tap', 'node', (e: EventObject) => {
+      const n = e.target as NodeSingular;
+      if (n.data('kind') === 'vf-group') {
+        this.activateCbs.forEach((cb) => cb(n.id()));
+        return;
+      }
+      if (n.data('kind') === 'numa') return;
+      this.select(n.id(), false);
+    });
+    this.cy.on('tap', (e: EventObject) => {
+      if (e.target === this.cy) this.select(null);
+    });
+    this.cy.on('mouseover', 'node', (e: EventObject) => {
+      const n = e.target as NodeSingular;
+      if (n.data('kind') === 'numa') return;
+      const p = n.renderedPosition();
+      this.hoverCbs.forEach((cb) => cb({ id: n.id(), kind: n.data('kind') as string, x: p.x, y: p.y - n.renderedOuterHeight() / 2 }));
+    });
+    this.cy.on('mouseout', 'node', () => this.hoverCbs.forEach((cb) => cb(null)));
+    this.cy.on('viewport', () => this.hoverCbs.forEach((cb) => cb(null)));
+  }
+
+  onSelect(cb: (id: string | null) => void): void {
+    this.selectCbs.push(cb);
+  }
+  onHover(cb: (h: HoverInfo | null) => void): void {
+    this.hoverCbs.push(cb);
+  }
+  /** Activation of a collapsed-VF counter (tap or Enter). */
+  onActivate(cb: (id: string) => void): void {
+    this.activateCbs.push(cb);
+  }
+
+  device(address: string): PciDevice | undefined {
+    return this.byAddr.get(address);
+  }
+
+  /** Replace the picture. Keeps the selection when the node still exists. */
+  load(snapshot: Snapshot, opts: SceneOptions, keepViewport = false): void {
+    const t0 = performance.now();
+    if (snapshot !== this.snapshot) {
+      this.snapshot = snapshot;
+      this.byAddr = new Map(snapshot.pci.devices.map((d) => [d.address, d] as const));
+      this.texts = new Map(snapshot.pci.devices.map((d) => [d.address, searchText(d)] as const));
+    }
+    const sel = this.selectedId();
+    this.current = buildElements(snapshot, opts);
+    const big = this.current.scene.nodes.length > 400;
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements().remove();
+      cy.add(this.current!.elements as never);
+    });
+    // Big graphs: cheaper redraws while panning/zooming.
+    const r = cy as unknown as { renderer(): { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean } };
+    try {
+      r.renderer().hideEdgesOnViewport = big;
+      r.renderer().textureOnViewport = big;
+    } catch {
+      /* renderer internals differ: fine */
+    }
+    if (!keepViewport) this.fit();
+    if (sel && cy.getElementById(sel).nonempty()) this.select(sel, false);
+    else if (sel) this.select(null);
+    if (this.matches.length) this.highlightMatches();
+    this.lastRenderMs = performance.now() - t0;
+  }
+
+  setTheme(theme: ThemeName): void {
+    this.theme = theme;
+    this.cy.style(stylesheet(theme) as never);
+  }
+
+  get elements(): Elements | null {
+    return this.current;
+  }
+
+  /** Addresses of the devices drawn as nodes. */
+  deviceIds(): string[] {
+    return this.current ? this.current.scene.nodes.filter((n) => n.kind === 'device').map((n) => n.id) : [];
+  }
+
+  selectedId(): string | null {
+    const s = this.cy.$('node:selected');
+    return s.nonempty() ? s.first().id() : null;
+  }
+
+  /** Select a node (or clear with null): highlight its path to the machine and its local CPUs. */
+  select(id: string | null, center = true): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements('.path').removeClass('path');
+      cy.nodes('.local-cpus').removeClass('local-cpus');
+      cy.nodes(':selected').unselect();
+      if (!id) return;
+      const n = cy.getElementById(id);
+      if (n.empty()) return;
+      n.select();
+      let cur = n;
+      for (let i = 0; i < 64; i += 1) {
+        const p = cur.data('tparent') as string | undefined;
+        if (!p) break;
+        const pe = cy.getElementById(p);
+        if (pe.empty()) break;
+        cy.getElementById(`e:${p}>${cur.id()}`).addClass('path');
+        pe.addClass('path');
+        cur = pe;
+      }
+      const numa = n.data('numa') as number | undefined;
+      if (numa !== undefined) cy.getElementById(`cpus:${numa}`).addClass('local-cpus');
+    });
+    if (id && center) {
+      const n = cy.getElementById(id);
+      if (n.nonempty()) {
+        if (cy.zoom() < 0.6) cy.zoom({ level: 0.9, renderedPosition: n.renderedPosition() });
+        cy.center(n);
+      }
+    }
+    this.selectCbs.forEach((cb) => cb(id));
+  }
+
+  /** Highlight devices matching the query; returns the drawn node ids that match (VF counters for folded VFs). */
+  search(query: string): string[] {
+    const q = query.trim().toLowerCase();
+    const hits = new Set<string>();
+    if (q && this.current) {
+      const words = q.split(/\s+/);
+      const folded = new Map<string, string>();
+      for (const n of this.current.scene.nodes) for (const vf of n.vfs ?? []) folded.set(vf, n.id);
+      for (const [addr, text] of this.texts) {
+        if (!words.every((w) => text.includes(w))) continue;
+        if (this.cy.getElementById(addr).nonempty()) hits.add(addr);
+        else if (folded.has(addr)) hits.add(folded.get(addr)!);
+      }
+    }
+    this.matches = [...hits];
+    this.highlightMatches();
+    return this.matches;
+  }
+
+  private highlightMatches(): void {
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements('.match, .dim').removeClass('match dim');
+      if (!this.matches.length) return;
+      const set = new Set(this.matches);
+      cy.nodes().forEach((n) => {
+        if (set.has(n.id())) n.addClass('match');
+        else if (n.data('kind') === 'device' || n.data('kind') === 'vf-group') n.addClass('dim');
+      });
+      cy.edges().addClass('dim');
+    });
+  }
+
+  clearSearch(): void {
+    this.matches = [];
+    this.highlightMatches();
+  }
+
+  fit(): void {
+    this.cy.fit(undefined, 24);
+    // A huge tree fitted whole is unreadable: start at a zoom where labels can be read,
+    // at the top-left, and let the user zoom out.
+    if (this.cy.zoom() < 0.35 && this.cy.nodes().length > 150) {
+      this.cy.zoom(0.35);
+      const bb = this.cy.elements().boundingBox();
+      this.cy.pan({ x: 24 - bb.x1 * 0.35, y: 24 - bb.y1 * 0.35 });
+    }
+  }
+  fitAll(): void {
+    this.cy.fit(undefined, 24);
+  }
+  zoomBy(f: number): void {
+    const c = this.cy;
+    c.zoom({ level: c.zoom() * f, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
+  }
+  focus(id: string): void {
+    const n = this.cy.getElementById(id);
+    if (n.nonempty()) {
+      if (this.cy.zoom() < 0.6) this.cy.zoom(0.9);
+      this.cy.center(n);
+    }
+  }
+
+  /** Keyboard navigation along the tree: left = parent, right = first child, up/down = siblings. */
+  move(dir: 'left' | 'right' | 'up' | 'down'): string | null {
+    const cur = this.selectedId();
+    const cy = this.cy;
+    if (!cur) {
+      const first = cy.nodes('.device').first();
+      if (first.nonempty()) this.select(first.id());
+      return first.nonempty() ? first.id() : null;
+    }
+    const n = cy.getElementById(cur);
+    const scene = this.current!.scene;
+    const sn = scene.nodes.find((x) => x.id === cur);
+    let next: string | undefined;
+    if (dir === 'left') next = sn?.parent ?? undefined;
+    else if (dir === 'right') next = sn?.children[0];
+    else {
+      const parent = scene.nodes.find((x) => x.id === sn?.parent);
+      const sibs = parent?.children ?? [];
+      const i = sibs.indexOf(cur);
+      next = sibs[i + (dir === 'down' ? 1 : -1)];
+    }
+    if (!next || next === 'machine' && !n) return cur;
+    this.select(next);
+    return next;
+  }
+
+  png(): Uint8Array {
+    const b64 = this.cy.png({ full: true, scale: 1.5, bg: this.theme === 'dark' ? '#16181b' : '#ffffff', maxWidth: 16000, maxHeight: 16000 }).split(',')[1] ?? '';
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i += 1) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+
+  /** The view as shown (same scene options, theme) as standalone SVG. */
+  svg(): string {
+    if (!this.snapshot || !this.current) return '';
+    return renderSvg(this.snapshot, this.current.scene, this.current.layout, { theme: this.theme });
+  }
+
+  /** Promise resolved after the next frame was drawn. */
+  drawn(): Promise<void> {
+    return new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => res())));
+  }
+}

@@ -1,0 +1,372 @@
+// The renderer's entry: loads the topology through the API, wires the header, toolbar,
+// graph, details panel, tooltip, legend, keyboard and drag-and-drop together. State is
+// small and lives here; drawing is GraphView's, content is the pure view modules'.
+import type { LoadedTopology, MenuCommand, TopolensApi } from '../../electron/ipc';
+import { exportFileName } from '../../electron/ipc';
+import type { PciDevice } from '../../electron/topology/model';
+import { deviceTitle, describeLink } from '../../electron/topology/export/describe';
+import type { SceneOptions } from '../../electron/topology/view/scene';
+import { ROLE_ORDER, ROLE_STYLE, type ThemeName, type ViewRole } from '../../electron/topology/view/style';
+import { createApi } from './api';
+import { GraphView } from './graph/view';
+import { clear, h } from './ui/dom';
+import { renderDevice, renderNode } from './ui/details';
+import { renderHeader, roleCountsOf } from './ui/header';
+import { renderLegend } from './ui/legend';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+interface State {
+  loaded: LoadedTopology | null;
+  opts: { collapseVfs: boolean; expandedPfs: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
+  theme: ThemeName;
+}
+
+const state: State = {
+  loaded: null,
+  opts: { collapseVfs: true, expandedPfs: new Set(), hideBridges: false, interestingOnly: false, role: null },
+  theme: (localStorage.getItem('topolens.theme') as ThemeName | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
+};
+
+const api: TopolensApi = createApi();
+const view = new GraphView($('graph'), state.theme);
+
+function sceneOpts(): SceneOptions {
+  return { ...state.opts, expandedPfs: [...state.opts.expandedPfs] };
+}
+
+function status(msg?: string, error = false): void {
+  const el = $('status');
+  clear(el);
+  if (msg) {
+    el.append(h('span', { class: error ? 'error' : '', 'data-testid': error ? 'error' : 'message' }, msg));
+    return;
+  }
+  const e = view.elements;
+  if (!e || !state.loaded) return;
+  const hid = e.scene.hidden;
+  const parts = [`${view.deviceIds().length} devices drawn`];
+  if (hid.collapsedVfs.length) parts.push(`${hid.collapsedVfs.length} VFs collapsed`);
+  if (hid.bridges.length) parts.push(`${hid.bridges.length} plain bridges hidden`);
+  if (hid.plain.length) parts.push(`${hid.plain.length} plain functions hidden`);
+  if (hid.filtered.length) parts.push(`${hid.filtered.length} filtered out`);
+  const warn = state.loaded.snapshot.diagnostics.filter((d) => d.severity !== 'info').length;
+  el.append(
+    h('span', { 'data-testid': 'counts' }, parts.join(' · ')),
+    h('span', {}, `source: ${state.loaded.snapshot.source.kind} ${state.loaded.input}`),
+    h('span', {}, warn ? `${warn} diagnostics` : ''),
+    h('span', { 'data-testid': 'render-ms' }, `drawn in ${Math.round(view.lastRenderMs)} ms`),
+  );
+}
+
+function paintRoles(root: ParentNode = document): void {
+  root.querySelectorAll<HTMLElement>('[data-role]').forEach((el) => {
+    const st = ROLE_STYLE[(el.dataset['role'] ?? 'other') as ViewRole] ?? ROLE_STYLE.other;
+    el.style.background = st.fill[state.theme];
+    el.style.borderColor = st.border[state.theme];
+    el.style.borderStyle = st.dashed ? 'dashed' : 'solid';
+  });
+}
+
+function redraw(keepViewport = false): void {
+  if (!state.loaded) return;
+  view.load(state.loaded.snapshot, sceneOpts(), keepViewport);
+  const q = ($('search') as HTMLInputElement).value;
+  if (q.trim()) runSearch(q, false);
+  status();
+}
+
+function show(l: LoadedTopology): void {
+  state.loaded = l;
+  state.opts.expandedPfs.clear();
+  document.title = `topolens — ${l.snapshot.machine.hostname ?? l.input}`;
+  renderHeader($('header'), l, (role) => setRole(role));
+  const sel = $('role-filter') as HTMLSelectElement;
+  const counts = roleCountsOf(l);
+  clear(sel);
+  sel.append(h('option', { value: '' }, 'All roles'));
+  for (const r of ROLE_ORDER) if (counts.get(r)) sel.append(h('option', { value: r }, `${ROLE_STYLE[r as ViewRole].label} (${counts.get(r)})`));
+  if (state.opts.role && !counts.get(state.opts.role)) state.opts.role = null;
+  sel.value = state.opts.role ?? '';
+  const present = new Set(l.snapshot.pci.devices.flatMap((d) => [...d.roles, d.portKind === 'pci-bridge' || d.portKind === 'host-bridge' ? 'bridge' : '']));
+  renderLegend($('legend'), present);
+  paintRoles();
+  redraw();
+  view.select(null);
+  showDetails(null);
+}
+
+function setRole(role: string | null): void {
+  state.opts.role = role || null;
+  ($('role-filter') as HTMLSelectElement).value = state.opts.role ?? '';
+  redraw();
+}
+
+function showDetails(id: string | null): void {
+  const el = $('details');
+  const t = state.loaded?.snapshot;
+  if (!id || !t) {
+    clear(el);
+    el.append(h('p', { class: 'hint' }, 'Click a device for every detail. Arrow keys walk the tree, Enter expands VFs, / searches.'));
+    return;
+  }
+  const d = view.device(id);
+  const cb = { select: (a: string) => selectAddress(a) };
+  if (d) renderDevice(el, d, t, cb);
+  else renderNode(el, id, t, cb);
+  paintRoles(el);
+}
+
+/** Select a device by address, expanding its PF's VFs or dropping filters if needed so it is drawn. */
+function selectAddress(a: string): void {
+  if (view.cy.getElementById(a).empty()) {
+    const d = view.device(a);
+    const pf = d?.sriov?.physfn ?? state.loaded?.snapshot.pci.devices.find((p) => p.sriov?.vfs.includes(a))?.address;
+    if (pf) state.opts.expandedPfs.add(pf);
+    if (view.elements?.scene.hidden.filtered.includes(a) || view.elements?.scene.hidden.plain.includes(a) || view.elements?.scene.hidden.bridges.includes(a)) {
+      state.opts.role = null;
+      state.opts.interestingOnly = false;
+      state.opts.hideBridges = false;
+      syncToggles();
+    }
+    redraw(true);
+  }
+  view.select(a);
+}
+
+function syncToggles(): void {
+  ($('opt-collapse') as HTMLInputElement).checked = state.opts.collapseVfs;
+  ($('opt-bridges') as HTMLInputElement).checked = state.opts.hideBridges;
+  ($('opt-interesting') as HTMLInputElement).checked = state.opts.interestingOnly;
+  ($('role-filter') as HTMLSelectElement).value = state.opts.role ?? '';
+}
+
+let matchIdx = -1;
+function runSearch(q: string, focus = true): void {
+  const hits = q.trim() ? view.search(q) : (view.clearSearch(), []);
+  $('search-count').textContent = q.trim() ? `${hits.length} match${hits.length === 1 ? '' : 'es'}` : '';
+  matchIdx = -1;
+  if (focus && hits.length) nextMatch();
+}
+function nextMatch(): void {
+  const hits = view.search(($('search') as HTMLInputElement).value);
+  if (!hits.length) return;
+  matchIdx = (matchIdx + 1) % hits.length;
+  view.select(hits[matchIdx]!);
+}
+
+async function result<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: string }>): Promise<T | undefined> {
+  const r = await p;
+  if (!r.ok) {
+    status(r.error, true);
+    return undefined;
+  }
+  return r.value;
+}
+
+async function load(p: Promise<{ ok: true; value: LoadedTopology | null } | { ok: false; error: string }>): Promise<void> {
+  status('loading…');
+  const l = await result(p);
+  if (l) show(l);
+  else if (l === null) status();
+}
+
+async function doExport(kind: 'svg' | 'png' | 'json' | 'text'): Promise<void> {
+  if (!state.loaded) return;
+  let data: string | Uint8Array | undefined;
+  if (kind === 'svg') data = view.svg();
+  else if (kind === 'png') data = view.png();
+  else data = await result(api.exportData(kind));
+  if (data === undefined) return;
+  const saved = await result(api.save(kind, data, exportFileName(state.loaded.snapshot, kind)));
+  if (saved) status(`saved ${saved}`);
+}
+
+function toggleTheme(): void {
+  state.theme = state.theme === 'dark' ? 'light' : 'dark';
+  localStorage.setItem('topolens.theme', state.theme);
+  document.body.className = `theme-${state.theme}`;
+  view.setTheme(state.theme);
+  paintRoles();
+}
+
+function command(c: MenuCommand): void {
+  switch (c) {
+    case 'find':
+      ($('search') as HTMLInputElement).focus();
+      ($('search') as HTMLInputElement).select();
+      break;
+    case 'zoom-in':
+      view.zoomBy(1.25);
+      break;
+    case 'zoom-out':
+      view.zoomBy(0.8);
+      break;
+    case 'fit':
+      view.fitAll();
+      break;
+    case 'toggle-theme':
+      toggleTheme();
+      break;
+    default:
+      void doExport(c.slice('export-'.length) as 'svg' | 'png' | 'json' | 'text');
+  }
+}
+
+function tooltipText(id: string): string {
+  const d: PciDevice | undefined = view.device(id);
+  if (d) {
+    const os = d.osDevices.map((o) => `${o.name} (${o.kind})`).join(', ');
+    const link = describeLink(d.link);
+    return [
+      `${d.address}  ${deviceTitle(d)}`,
+      `driver: ${d.driver ?? 'none'} · NUMA ${d.numaNode ?? 'unknown'}${d.localCpus ? ` · CPUs ${d.localCpus}` : ''}`,
+      os ? `OS devices: ${os}` : '',
+      link ? `link: ${link}` : '',
+      d.roles.length ? `roles: ${d.roles.join(', ')}` : '',
+    ].filter(Boolean).join('\n');
+  }
+  const n = view.elements?.scene.nodes.find((x) => x.id === id);
+  if (n?.kind === 'vf-group') return `${n.vfs?.length} VFs of ${n.pf}: click or Enter to expand\n${n.vfs?.join(' ')}`;
+  return n ? n.lines.join('\n') : id;
+}
+
+// Wiring.
+document.body.className = `theme-${state.theme}`;
+view.onSelect((id) => showDetails(id));
+view.onActivate((id) => {
+  const pf = view.elements?.scene.nodes.find((n) => n.id === id)?.pf;
+  if (pf) {
+    state.opts.expandedPfs.add(pf);
+    redraw(true);
+    view.select(pf, false);
+  }
+});
+view.onHover((hv) => {
+  const tip = $('tooltip');
+  if (!hv) {
+    tip.hidden = true;
+    return;
+  }
+  const r = $('graph').getBoundingClientRect();
+  tip.textContent = tooltipText(hv.id);
+  tip.hidden = false;
+  tip.style.left = `${Math.min(r.left + hv.x + 8, window.innerWidth - 430)}px`;
+  tip.style.top = `${Math.max(r.top + hv.y - tip.offsetHeight - 6, 4)}px`;
+});
+
+const search = $('search') as HTMLInputElement;
+search.addEventListener('input', () => runSearch(search.value, false));
+search.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') nextMatch();
+  if (e.key === 'Escape') {
+    search.value = '';
+    runSearch('');
+    $('graph').focus();
+  }
+});
+$('role-filter').addEventListener('change', (e) => setRole((e.target as HTMLSelectElement).value || null));
+$('opt-collapse').addEventListener('change', (e) => {
+  state.opts.collapseVfs = (e.target as HTMLInputElement).checked;
+  state.opts.expandedPfs.clear();
+  redraw();
+});
+$('opt-bridges').addEventListener('change', (e) => {
+  state.opts.hideBridges = (e.target as HTMLInputElement).checked;
+  redraw();
+});
+$('opt-interesting').addEventListener('change', (e) => {
+  state.opts.interestingOnly = (e.target as HTMLInputElement).checked;
+  redraw();
+});
+$('btn-fit').addEventListener('click', () => view.fitAll());
+$('btn-zoom-in').addEventListener('click', () => view.zoomBy(1.25));
+$('btn-zoom-out').addEventListener('click', () => view.zoomBy(0.8));
+$('btn-theme').addEventListener('click', toggleTheme);
+$('btn-reload').addEventListener('click', () => void load(api.reload()));
+$('btn-open').addEventListener('click', () => {
+  if (api.transport === 'ipc') void load(api.openDialog());
+  else $('file-input').click();
+});
+$('file-input').addEventListener('change', async (e) => {
+  const f = (e.target as HTMLInputElement).files?.[0];
+  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())));
+  (e.target as HTMLInputElement).value = '';
+});
+$('export').addEventListener('change', (e) => {
+  const sel = e.target as HTMLSelectElement;
+  const k = sel.value as 'svg' | 'png' | 'json' | 'text' | '';
+  sel.value = '';
+  if (k) void doExport(k);
+});
+
+// Keyboard: / or Ctrl+F find, arrows walk the tree, Enter expands VFs, +/-/0 zoom, T theme, Esc clears.
+document.addEventListener('keydown', (e) => {
+  const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+  if ((e.key === 'f' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !inField)) {
+    e.preventDefault();
+    command('find');
+    return;
+  }
+  if (inField) return;
+  const arrows: Record<string, 'left' | 'right' | 'up' | 'down'> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+  if (arrows[e.key]) {
+    e.preventDefault();
+    view.move(arrows[e.key]!);
+  } else if (e.key === 'Enter') {
+    const id = view.selectedId();
+    const n = view.elements?.scene.nodes.find((x) => x.id === id);
+    if (n?.kind === 'vf-group' && n.pf) {
+      state.opts.expandedPfs.add(n.pf);
+      redraw(true);
+      view.select(n.pf);
+    }
+  } else if (e.key === '+' || e.key === '=') view.zoomBy(1.25);
+  else if (e.key === '-') view.zoomBy(0.8);
+  else if (e.key === '0') view.fitAll();
+  else if (e.key === 't' || e.key === 'T') toggleTheme();
+  else if (e.key === 'Escape') {
+    view.select(null);
+    search.value = '';
+    runSearch('');
+  }
+});
+
+// Drag and drop: the file's bytes go to the host (never a path).
+let dragDepth = 0;
+document.addEventListener('dragenter', (e) => {
+  if (!e.dataTransfer?.types.includes('Files')) return;
+  dragDepth += 1;
+  $('drop').hidden = false;
+});
+document.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (!dragDepth) $('drop').hidden = true;
+});
+document.addEventListener('dragover', (e) => e.preventDefault());
+document.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  $('drop').hidden = true;
+  const f = e.dataTransfer?.files[0];
+  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())));
+});
+
+api.onMenu(command);
+api.onTopologyChanged(() => void load(api.getTopology()));
+window.addEventListener('resize', () => view.cy.resize());
+
+// Automation hook for tests and the benchmark (read-only questions about the view).
+(window as unknown as { __topolens: unknown }).__topolens = {
+  view,
+  state,
+  ready: false,
+  select: (a: string) => selectAddress(a),
+};
+
+void (async () => {
+  await load(api.getTopology());
+  await view.drawn();
+  (window as unknown as { __topolens: { ready: boolean } }).__topolens.ready = true;
+  document.body.dataset['ready'] = 'true';
+})();
