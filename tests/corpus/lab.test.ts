@@ -232,6 +232,8 @@ describe('QEMU lab fixtures', () => {
     expect(t.numaNodes.map((n) => n.cpus)).toEqual(['0-1', '2-3']);
     expect(dev(t, '0000:01:00.0').roles).toContain('nvme');
     expect(dev(t, '0000:01:00.0').parent).toBe('0000:00:02.0');
+    // the DT gives the PCIe host bridge no node: numa_node -1, local_cpulist spans both nodes
+    expect(dev(t, '0000:01:00.0').numaNode).toBeNull();
     expect(dev(t, '0000:02:00.0').osDevices.some((o) => o.kind === 'net')).toBe(true);
   });
 
@@ -244,7 +246,9 @@ describe('QEMU lab fixtures', () => {
     expect(new Set(t.machine.cpus.map((c) => c.package)).size).toBe(2);
     for (const a of ['0000:21:00.0', '0000:81:00.0']) {
       expect(dev(t, a).roles).toContain('nvme');
-      expect(dev(t, a).numaNode).toBeNull();
+      // numa_node is -1 (the _PXM is ignored once NUMA is off); local_cpulist 0-3 is node 0's
+      expect(dev(t, a).numaNode).toBe(0);
+      expect(dev(t, a).localityRule).toBe('local_cpulist');
     }
     expect(dev(t, '0000:81:00.0').hostBridge).toBe('pci0000:80');
   });
