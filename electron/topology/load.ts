@@ -9,7 +9,6 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type
 import { openArchiveFile, sniffCompression } from './sources/archive';
 import { readHostFacts } from './sources/host-facts';
 import { readSysfs } from './sources/read-sysfs';
-import { parseSnapshot } from './sources/snapshot';
 import { DiskRoot, type SysfsRoot } from './sources/sysfs-root';
 
 export interface LoadResult {
@@ -144,7 +143,11 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
   if (looksBinary(buf)) throw new InputError('binary data that is not a tar/gzip/bzip2 archive', input);
   const text = buf.toString('utf8');
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) return parseSnapshot(text, input);
+  if (trimmed.startsWith('{')) {
+    // Lazily: the snapshot validator (ajv) costs more to load than a sysfs capture to read.
+    const { parseSnapshot } = await import('./sources/snapshot');
+    return parseSnapshot(text, input);
+  }
   if (trimmed.startsWith('<')) {
     const { snapshotFromHwlocXml } = await import('./sources/hwloc-xml');
     return snapshotFromHwlocXml(text, basename(input));

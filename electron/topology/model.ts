@@ -199,6 +199,8 @@ export interface CxlRegion {
   readonly sizeBytes: number | null;
   readonly mode: string | null;
   readonly targets: readonly string[];
+  /** Memdevs whose endpoint decoders are the region's targets. */
+  readonly memdevs?: readonly string[];
   /** The NUMA node the region's memory became (dax/kmem), when known. */
   readonly numaNode: number | null;
   readonly daxDevices: readonly string[];

@@ -8,8 +8,9 @@ import { deriveRoles, vfParents } from './roles';
 const speedNum = (s: string | null): number | null => (s ? Number.parseFloat(s) : null);
 
 /**
- * A link is downgraded when it trained below what both ends support: the device's own
- * maximum and its upstream port's maximum. An x16 card in an x8 slot running x8 is not
+ * A link is downgraded when it trained below what both ends support: this function's
+ * maximum and the other end's (its upstream port for endpoints and upstream ports, the
+ * device below for root and downstream ports). An x16 card in an x8 slot running x8 is not
  * downgraded (the slot is the limit); the same card at x4 is. A port with no link
  * (width 0 / speed unknown) is not downgraded: nothing is there.
  */
@@ -27,12 +28,12 @@ export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): 
   if (capS !== null && cs !== null && cs < capS) reasons.push(`${link.speed} of ${capS} GT/s`);
   if (capW !== null && link.width < capW) reasons.push(`x${link.width} of x${capW}`);
   const limited: string[] = [];
-  if (ms !== null && ups !== null && ups < ms) limited.push(`upstream port max ${upstream!.maxSpeed}`);
-  if (link.maxWidth !== null && upstream?.maxWidth && upstream.maxWidth < link.maxWidth) limited.push(`upstream port max x${upstream.maxWidth}`);
+  if (ms !== null && ups !== null && ups < ms) limited.push(`other end max ${upstream!.maxSpeed}`);
+  if (link.maxWidth !== null && upstream?.maxWidth && upstream.maxWidth < link.maxWidth) limited.push(`other end max x${upstream.maxWidth}`);
   const note = reasons.length
     ? `trained at ${reasons.join(', ')}`
     : limited.length
-      ? `full speed for its slot (${limited.join(', ')})`
+      ? `full speed for this link (${limited.join(', ')})`
       : 'full speed and width';
   return { ...link, downgraded: reasons.length > 0, note };
 }
@@ -49,6 +50,16 @@ function nodeForCpus(cpus: string, nodes: readonly NumaNode[]): number | null {
 
 export function annotateTopology(t: Snapshot): Snapshot {
   const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  // The far end of a downstream-facing port's link is the device below it; the
+  // functions of that device share the link, so their best maxima stand for it.
+  const below = new Map<string, { maxSpeed: string | null; maxWidth: number | null }>();
+  for (const d of t.pci.devices) {
+    if (!d.parent || !d.link) continue;
+    const cur = below.get(d.parent);
+    const sp = d.link.maxSpeed && (!cur?.maxSpeed || speedNum(d.link.maxSpeed)! > speedNum(cur.maxSpeed)!) ? d.link.maxSpeed : (cur?.maxSpeed ?? null);
+    const w = Math.max(d.link.maxWidth ?? 0, cur?.maxWidth ?? 0) || null;
+    below.set(d.parent, { maxSpeed: sp, maxWidth: w });
+  }
   const done = new Map<string, PciDevice>();
   const visit = (d: PciDevice, depth = 0): PciDevice => {
     const hit = done.get(d.address);
@@ -68,7 +79,14 @@ export function annotateTopology(t: Snapshot): Snapshot {
         localityRule = 'parent';
       } else localityRule = 'unknown';
     }
-    const link = annotateLink(d.link, parent?.link ?? null);
+    const downstreamFacing = d.portKind === 'root-port' || d.portKind === 'switch-downstream';
+    let link: LinkInfo | null;
+    if (downstreamFacing && d.link) {
+      const far = below.get(d.address);
+      link = far
+        ? annotateLink(d.link, { speed: null, width: null, maxSpeed: far.maxSpeed, maxWidth: far.maxWidth, downgraded: false })
+        : { ...d.link, downgraded: false, note: 'no device below this port' };
+    } else link = annotateLink(d.link, parent?.link ?? null);
     const out: PciDevice = { ...d, numaNode, localCpus, localityRule, link };
     done.set(d.address, out);
     return out;

@@ -17,7 +17,15 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
   bits.push(`${deviceTitle(d)} [${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]`);
   if (d.driver) bits.push(`driver ${d.driver}`);
   else if (d.driverOverride) bits.push(`driver_override ${d.driverOverride}`);
-  const os = d.osDevices.map((o) => (o.via ? `${o.kind} ${o.name} (on ${o.via})` : `${o.kind} ${o.name}`));
+  const os = d.osDevices.map((o) => {
+    if (o.via) return `${o.kind} ${o.name} (on ${o.via})`;
+    const region = o.attrs?.['region'];
+    if (o.kind === 'cxl' && region) {
+      const node = o.attrs?.['regionNumaNode'];
+      return `cxl ${o.name} → ${region}${node !== undefined ? ` → NUMA node ${node}` : ''}`;
+    }
+    return `${o.kind} ${o.name}`;
+  });
   if (os.length) bits.push(`[${os.join(', ')}]`);
   const link = describeLink(d.link);
   if (link && (d.portKind === 'endpoint' || d.link?.downgraded)) bits.push(link);

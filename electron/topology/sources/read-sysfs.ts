@@ -418,6 +418,20 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
         continue;
       }
       if (!owner || !pciAddrs.has(owner)) continue; // virtual or platform device
+      // NVMe multipath: the per-controller path nvme<S>c<C>n<N> is hidden; the block
+      // device people use is the subsystem's head nvme<S>n<N> (drivers/nvme/host/multipath.c).
+      const mp = kind === 'block' ? /^nvme(\d+)c\d+n(\d+)$/.exec(name) : null;
+      if (mp) {
+        const head = `nvme${mp[1]}n${mp[2]}`;
+        const headDir = resolveLink(root, `sys/class/block/${head}`);
+        if (headDir) {
+          const sz = root.readOptional(`${headDir}/size`)?.trim();
+          const headAttrs: Record<string, string> = { path: name, multipath: 'native NVMe multipath head' };
+          if (sz && /^\d+$/.test(sz)) headAttrs['sizeBytes'] = String(Number(sz) * 512);
+          add(owner, { name: head, kind, attrs: headAttrs });
+          continue;
+        }
+      }
       const dev: OsDevice = Object.keys(attrs).length ? { name, kind, attrs } : { name, kind };
       add(owner, dev);
       if (kind === 'net') netOwner.set(name, owner);
@@ -609,12 +623,21 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
       const parts = dir.split('/');
       const parentPort = parts.slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? null;
       const up = root.readLink(`${dir}/uport`);
-      ports.push({ name, kind, parent: parentPort, uport: up ? posix.basename(up) : null });
+      const memdev = parts.find((p) => /^mem\d+$/.test(p)) ?? null;
+      ports.push({ name, kind, parent: parentPort, uport: up ? posix.basename(up) : memdev });
     } else if (/^decoder\d+\.\d+$/.test(name)) {
       const port = dir.split('/').slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? '';
       const iw = parseIntValue(rd('interleave_ways'));
       decoders.push({ name, port, start: rd('start'), sizeBytes: size('size'), interleaveWays: iw, region: rd('region') || null });
     }
+  }
+  // Which memdevs back a region: its target decoders sit on endpoint ports of memdevs.
+  const portOf = new Map(decoders.map((x) => [x.name, x.port] as const));
+  const memOfPort = new Map(ports.filter((p) => p.uport && /^mem\d+$/.test(p.uport)).map((p) => [p.name, p.uport!] as const));
+  for (let i = 0; i < regions.length; i += 1) {
+    const r = regions[i]!;
+    const mems = [...new Set(r.targets.map((t) => memOfPort.get(portOf.get(t) ?? '')).filter((m): m is string => !!m))];
+    regions[i] = { ...r, memdevs: mems };
   }
   // A region's node becomes a CXL NUMA node.
   for (const r of regions) {
@@ -638,6 +661,18 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
   const numaNodes = readNuma(root, d);
   const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
   const cxl = readCxl(root, d, numaNodes);
+  // A CXL memdev is an OS device of the PCI function it is bound to.
+  for (const m of cxl.memdevs) {
+    const i = m.pciAddress ? devices.findIndex((x) => x.address === m.pciAddress) : -1;
+    if (i < 0) continue;
+    const region = cxl.regions.find((r) => r.memdevs?.includes(m.name));
+    const attrs: Record<string, string> = {};
+    if (m.ramBytes) attrs['ramBytes'] = String(m.ramBytes);
+    if (m.pmemBytes) attrs['pmemBytes'] = String(m.pmemBytes);
+    if (region) attrs['region'] = region.name;
+    if (region?.numaNode != null) attrs['regionNumaNode'] = String(region.numaNode);
+    devices[i] = { ...devices[i]!, osDevices: [...devices[i]!.osDevices, { name: m.name, kind: 'cxl', attrs }] };
+  }
 
   // Machine facts: topolens capture metadata, hwloc-gather's nofile-info, procfs.
   let meta: Record<string, unknown> = {};
