@@ -38,6 +38,14 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
   return bits.join('  ');
 }
 
+/** "+ 64 VFs 0000:3b:02.0 … 0000:3b:09.7: iavf ×60, vfio-pci ×4 (--all lists them)" */
+function vfSummary(vfs: PciDevice[]): string {
+  const drivers = new Map<string, number>();
+  for (const v of vfs) drivers.set(v.driver ?? 'no driver', (drivers.get(v.driver ?? 'no driver') ?? 0) + 1);
+  const range = vfs.length > 1 ? `${vfs[0]!.address} … ${vfs[vfs.length - 1]!.address}` : vfs[0]!.address;
+  return `+ ${vfs.length} VF${vfs.length === 1 ? '' : 's'} ${range}: ${[...drivers].map(([d, c]) => `${d} ×${c}`).join(', ')} (--all lists them)`;
+}
+
 function interesting(n: TreeNode): boolean {
   const d = n.device;
   return d.portKind !== 'endpoint' ? n.children.some(interesting) : d.osDevices.length > 0 || d.roles.length > 0 || d.classCode.startsWith('0x02') || d.classCode.startsWith('0x01');
@@ -71,12 +79,24 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
       const behind = c.hostBridge?.behind ? ` behind ${c.hostBridge.behind}` : '';
       out.push(`  ${c.id} root complex${behind}`);
       const walk = (list: TreeNode[], prefix: string) => {
-        const shown = opts.all ? list : list.filter(interesting);
+        // Without --all, a PF's virtual functions fold into one summary line under it.
+        const vfsOf = new Map<string, PciDevice[]>();
+        if (!opts.all) {
+          const here = new Set(list.map((n) => n.device.address));
+          for (const n of list) {
+            const pf = n.device.sriov?.physfn;
+            if (pf && here.has(pf)) vfsOf.set(pf, [...(vfsOf.get(pf) ?? []), n.device]);
+          }
+        }
+        const folded = new Set([...vfsOf.values()].flat().map((d) => d.address));
+        const shown = (opts.all ? list : list.filter(interesting)).filter((n) => !folded.has(n.device.address));
         hidden[0]! += list.length - shown.length;
         if (shown.length === 0 && list.length > 0 && prefix === '    ') out.push(`${prefix}(${list.length} plain function${list.length === 1 ? '' : 's'} hidden)`);
         shown.forEach((n, i) => {
           const last = i === shown.length - 1;
           out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(n.device, g.node)}`);
+          const vfs = vfsOf.get(n.device.address);
+          if (vfs) out.push(`${prefix}${last ? '   ' : '│  '}${vfSummary(vfs)}`);
           walk(n.children, `${prefix}${last ? '   ' : '│  '}`);
         });
       };

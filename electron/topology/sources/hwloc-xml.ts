@@ -18,7 +18,7 @@ import type {
 } from '../model';
 import { formatCpuList } from '../parse/cpulist';
 import { parseHwlocBitmap, parseHwlocXml, type HwlocDistances, type HwlocObject } from '../parse/hwloc-xml';
-import { lookupPciNames } from '../pci-ids';
+import { lookupClassName, lookupPciNames } from '../pci-ids';
 
 export interface HwlocXmlOptions {
   /** hwloc XML carries no capture time; the caller may know one (file mtime). */
@@ -362,6 +362,7 @@ export function snapshotFromHwlocXml(
       localCpus: loc.localCpus,
       localityRule: 'imported',
       classCode: `0x${p.classId}${progIf ?? '00'}`,
+      className: lookupClassName(`0x${p.classId}00`),
       vendorId: `0x${p.vendorId}`,
       deviceId: `0x${p.deviceId}`,
       subsystemVendorId: `0x${p.subVendorId}`,

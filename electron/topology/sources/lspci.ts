@@ -6,7 +6,7 @@ import { annotateTopology } from '../annotate';
 import type { Diagnostic, HostBridge, LinkInfo, NumaNode, PciDevice, PortKind, Snapshot, SriovInfo } from '../model';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../model';
 import { parseLspci, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
-import { lookupPciNames } from '../pci-ids';
+import { lookupClassName, lookupPciNames } from '../pci-ids';
 
 /** lspci text carries no capture time. */
 const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
@@ -386,7 +386,7 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       localCpus: null,
       localityRule: numaNode !== null ? 'imported' : 'unknown',
       classCode,
-      className: r?.className ?? null,
+      className: r?.className ?? lookupClassName(classCode),
       vendorId: vendorHex ? `0x${vendorHex}` : '0xffff',
       deviceId: deviceHex ? `0x${deviceHex}` : '0xffff',
       subsystemVendorId: r?.subsystemVendorId ? `0x${r.subsystemVendorId}` : null,

@@ -1,0 +1,71 @@
+// Fuzz: single-value sysfs parsers and kernel list/mask parsers. They return null for
+// what the kernel would not write; they never throw and never run away on huge lists.
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { canonicalCpuList, formatCpuList, MAX_LIST_ID, parseCpuList, parseCpuMask } from '../../electron/topology/parse/cpulist';
+import {
+  parseConfigHeader,
+  parseCpuinfo,
+  parseDistances,
+  parseHexId,
+  parseIntValue,
+  parseKeyValues,
+  parseLinkSpeed,
+  parseLinkWidth,
+  parseNodeMemTotal,
+} from '../../electron/topology/parse/sysfs-values';
+import { fuzz, nastyNumber } from './harness';
+
+const listPart = fc.oneof(nastyNumber, fc.nat({ max: 2_000_000 }).map(String), fc.tuple(fc.nat({ max: 2_000_000 }), fc.nat({ max: 2_000_000 })).map(([a, b]) => `${a}-${b}`), fc.constantFrom('0-1048576', '0-1048576:1/2', '0-15:2/4', '5-3', '1-', '-1', ',', ''));
+const lists = fc.oneof(
+  fc.array(listPart, { maxLength: 12 }).map((p) => p.join(',')),
+  // Many huge ranges: a naive parser does billions of steps here.
+  fc.integer({ min: 1, max: 5000 }).map((n) => Array.from({ length: n }, () => '0-1048576').join(',')),
+  fc.string({ maxLength: 200 }),
+);
+const masks = fc.oneof(fc.stringMatching(/^(0x)?[0-9a-f,]{0,300}$/), fc.integer({ min: 1, max: 70_000 }).map((n) => 'f'.repeat(n)), fc.string({ maxLength: 100 }));
+const values = fc.oneof(nastyNumber, fc.string({ maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.constantFrom('0x8086\n', '16.0 GT/s PCIe\n', 'Unknown\n', 'x16', '10 21 21 10', 'Node 0 MemTotal: 123 kB', 'MemTotal: 99999999999999999999 kB'));
+
+function checkList(ids: number[] | null): void {
+  if (ids === null) return;
+  for (let i = 0; i < ids.length; i += 1) {
+    const v = ids[i]!;
+    if (!Number.isSafeInteger(v) || v < 0 || v > MAX_LIST_ID) throw new Error(`id ${v} out of range`);
+    if (i > 0 && v <= ids[i - 1]!) throw new Error('ids not sorted and unique');
+  }
+}
+
+describe('fuzz: sysfs values and lists', () => {
+  it('cpu/node lists', () => {
+    fuzz('cpulist', lists, (s) => {
+      const ids = parseCpuList(s);
+      checkList(ids);
+      const c = canonicalCpuList(s);
+      if (ids !== null && c !== formatCpuList(ids)) throw new Error('canonical form differs');
+    }, { runs: 1500 });
+  });
+  it('cpu masks', () => {
+    fuzz('cpumask', masks, (s) => checkList(parseCpuMask(s)), { runs: 800 });
+  });
+  it('single values', () => {
+    fuzz('sysfs values', values, (s) => {
+      const n = parseIntValue(s);
+      if (n !== null && !Number.isSafeInteger(n)) throw new Error(`parseIntValue gave ${n}`);
+      parseHexId(s);
+      parseHexId(s, 6);
+      const sp = parseLinkSpeed(s);
+      if (sp !== null && !Number.isFinite(sp)) throw new Error(`speed ${sp}`);
+      parseLinkWidth(s);
+      const m = parseNodeMemTotal(s);
+      if (m !== null && !Number.isFinite(m)) throw new Error(`memory ${m}`);
+      parseDistances(s);
+      parseCpuinfo(s);
+      parseKeyValues(s);
+    }, { runs: 3000 });
+  });
+  it('config space headers', () => {
+    fuzz('config header', fc.uint8Array({ maxLength: 300 }), (b) => {
+      parseConfigHeader(b);
+    }, { runs: 1500 });
+  });
+});
