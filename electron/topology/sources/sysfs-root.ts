@@ -58,9 +58,25 @@ export function linkBasename(root: SysfsRoot, path: string): string | null {
   return b === '' || b === '..' || b === '.' ? null : b;
 }
 
-/** The live machine or a directory on disk. */
+/** How DiskRoot knows a directory: its entries (name → kind), or that it is missing. */
+type Listing = Map<string, EntryKind> | 'missing';
+type EntryKind = 0 | 1 | 2;
+const OTHER: EntryKind = 0;
+const DIR: EntryKind = 1;
+const LINK: EntryKind = 2;
+/** Directories whose listings DiskRoot keeps; reads cluster by device, so few are hot. */
+const LISTING_CACHE = 512;
+
+/**
+ * The live machine or a directory on disk. Reads go through the parent directory's
+ * listing (one getdents, kept in a small LRU): a file or link that is not listed is
+ * answered "missing" without a failed open() and the exception Node builds for it,
+ * which is most of the cost of reading sysfs, where many optional files are absent.
+ * Directories that cannot be listed fall back to asking the file system directly.
+ */
 export class DiskRoot implements SysfsRoot {
   private readonly base: string;
+  private readonly listings = new Map<string, Listing | null>();
   constructor(dir: string, readonly name: string = dir) {
     this.base = resolvePath(dir);
   }
@@ -69,29 +85,68 @@ export class DiskRoot implements SysfsRoot {
     if (n === null) return null;
     return this.base === sep ? `/${n}` : `${this.base}/${n}`;
   }
-  readOptional(p: string): string | null {
-    const a = this.abs(p);
-    if (a === null) return null;
+  /** The listing of an absolute directory; null when it cannot be listed (ask directly). */
+  private listing(dir: string): Listing | null {
+    const hit = this.listings.get(dir);
+    if (hit !== undefined) {
+      // Refresh its place in the LRU.
+      this.listings.delete(dir);
+      this.listings.set(dir, hit);
+      return hit;
+    }
+    let v: Listing | null;
     try {
-      const buf = readFileSync(a);
-      return stripNul((buf.length > MAX_ATTR_BYTES ? buf.subarray(0, MAX_ATTR_BYTES) : buf).toString('utf8'));
+      v = new Map();
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        v.set(e.name, e.isSymbolicLink() ? LINK : e.isDirectory() ? DIR : OTHER);
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      v = code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : null;
+    }
+    if (this.listings.size >= LISTING_CACHE) this.listings.delete(this.listings.keys().next().value!);
+    this.listings.set(dir, v);
+    return v;
+  }
+  /**
+   * What the parent listing says about an absolute path: its kind, 'missing', or
+   * undefined when the listing cannot tell (the root itself, an unlistable parent).
+   */
+  private kindOf(a: string): EntryKind | 'missing' | undefined {
+    const i = a.lastIndexOf('/');
+    if (i <= 0 || i === a.length - 1 || a.length <= this.base.length) return undefined;
+    const l = this.listing(a.slice(0, i));
+    if (l === null) return undefined;
+    if (l === 'missing') return 'missing';
+    return l.get(a.slice(i + 1)) ?? 'missing';
+  }
+  private readFile(a: string): Buffer | null {
+    if (this.kindOf(a) === 'missing') return null;
+    try {
+      return readFileSync(a);
     } catch {
       return null;
     }
+  }
+  readOptional(p: string): string | null {
+    const a = this.abs(p);
+    if (a === null) return null;
+    const buf = this.readFile(a);
+    if (buf === null) return null;
+    return stripNul((buf.length > MAX_ATTR_BYTES ? buf.subarray(0, MAX_ATTR_BYTES) : buf).toString('utf8'));
   }
   readBytes(p: string, max: number): Uint8Array | null {
     const a = this.abs(p);
     if (a === null) return null;
-    try {
-      const buf = readFileSync(a);
-      return buf.length > max ? buf.subarray(0, max) : buf;
-    } catch {
-      return null;
-    }
+    const buf = this.readFile(a);
+    if (buf === null) return null;
+    return buf.length > max ? buf.subarray(0, max) : buf;
   }
   readLink(p: string): string | null {
     const a = this.abs(p);
     if (a === null) return null;
+    const k = this.kindOf(a);
+    if (k === 'missing' || (k !== undefined && k !== LINK)) return null;
     try {
       return readlinkSync(a);
     } catch {
@@ -101,6 +156,9 @@ export class DiskRoot implements SysfsRoot {
   list(p: string): string[] {
     const a = this.abs(p);
     if (a === null) return [];
+    const l = this.listing(a);
+    if (l === 'missing') return [];
+    if (l !== null) return [...l.keys()];
     try {
       return readdirSync(a);
     } catch {
@@ -110,6 +168,8 @@ export class DiskRoot implements SysfsRoot {
   exists(p: string): boolean {
     const a = this.abs(p);
     if (a === null) return false;
+    const k = this.kindOf(a);
+    if (k !== undefined) return k !== 'missing';
     try {
       lstatSync(a);
       return true;
