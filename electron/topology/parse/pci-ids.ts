@@ -49,6 +49,36 @@ export interface PciNames {
   subsystemName?: string | null;
 }
 
+/**
+ * Per index, per vendor: device id → offset of its first line in the vendor's block.
+ * Built on a vendor's first lookup, so a lookup costs a map hit rather than a scan of
+ * the block (Intel's runs to thousands of lines).
+ */
+const deviceTables = new WeakMap<PciIdsIndex, Map<number, Map<string, number>>>();
+
+function devicesOf(idx: PciIdsIndex, at: number, vendorLineEnd: number): Map<string, number> {
+  let perVendor = deviceTables.get(idx);
+  if (!perVendor) deviceTables.set(idx, (perVendor = new Map()));
+  let table = perVendor.get(at);
+  if (table) return table;
+  table = new Map();
+  const t = idx.text;
+  let pos = vendorLineEnd + 1;
+  while (pos > 0 && pos < t.length) {
+    let end = t.indexOf('\n', pos);
+    if (end < 0) end = t.length;
+    const c0 = t.charCodeAt(pos);
+    if (c0 !== 9 && c0 !== 35 && end > pos) break; // next vendor
+    if (c0 === 9 && t.charCodeAt(pos + 1) !== 9) {
+      const key = t.slice(pos + 1, pos + 5).toLowerCase();
+      if (!table.has(key)) table.set(key, pos);
+    }
+    pos = end + 1;
+  }
+  perVendor.set(at, table);
+  return table;
+}
+
 /** Vendor, device and (optionally) subsystem names for the given ids. */
 export function lookupInIndex(
   idx: PciIdsIndex,
@@ -68,7 +98,13 @@ export function lookupInIndex(
   const sd = subDeviceId ? hex4(subDeviceId) : null;
   let deviceName: string | null = null;
   let subsystemName: string | null = null;
-  let inDevice = false;
+  const devAt = end < 0 ? undefined : devicesOf(idx, at, end).get(d);
+  if (devAt === undefined) return { vendorName, deviceName, subsystemName };
+  end = t.indexOf('\n', devAt);
+  if (end < 0) end = t.length;
+  deviceName = t.slice(devAt + 5, end).trim();
+  if (!sv) return { vendorName, deviceName, subsystemName };
+  // Its subsystem lines follow, up to the next device or vendor.
   let pos = end + 1;
   while (pos > 0 && pos < t.length) {
     end = t.indexOf('\n', pos);
@@ -76,14 +112,8 @@ export function lookupInIndex(
     const c0 = t.charCodeAt(pos);
     if (c0 !== 9 && c0 !== 35 && end > pos) break; // next vendor
     if (c0 === 9) {
-      if (t.charCodeAt(pos + 1) !== 9) {
-        if (inDevice) break;
-        if (t.slice(pos + 1, pos + 5).toLowerCase() === d) {
-          deviceName = t.slice(pos + 5, end).trim();
-          inDevice = true;
-          if (!sv) break;
-        }
-      } else if (inDevice && sv && sd) {
+      if (t.charCodeAt(pos + 1) !== 9) break; // next device
+      if (sd) {
         const key = t.slice(pos + 2, pos + 11).toLowerCase();
         if (key === `${sv} ${sd}`) { subsystemName = t.slice(pos + 11, end).trim(); break; }
       }
