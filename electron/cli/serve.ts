@@ -159,7 +159,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
       rej(new HttpError(413, `request body larger than ${limit} bytes`));
-      req.resume();
       return;
     }
     const chunks: Buffer[] = [];
@@ -168,7 +167,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += c.length;
       if (size > limit) {
         rej(new HttpError(413, `request body larger than ${limit} bytes`));
-        req.destroy();
+        req.pause();
         return;
       }
       chunks.push(c);
@@ -316,7 +315,9 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000 }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const status = e instanceof HttpError ? e.status : 500;
-      if (!res.headersSent) send(res, status, `${status === 500 ? 'internal error' : (e as Error).message}\n`, 'text/plain; charset=utf-8');
+      // Never read the rest of a refused body: answer, then drop the connection.
+      if (status === 413) res.on('finish', () => req.socket.destroy());
+      if (!res.headersSent) send(res, status, `${status === 500 ? 'internal error' : (e as Error).message}\n`, 'text/plain; charset=utf-8', status === 413 ? { Connection: 'close' } : {});
       else res.destroy();
     });
   });

@@ -4,6 +4,7 @@
 import type { Snapshot } from '../../../electron/topology/model';
 import { layoutScene, type Layout } from '../../../electron/topology/view/layout';
 import { buildScene, type Scene, type SceneOptions } from '../../../electron/topology/view/scene';
+import { FONT } from '../../../electron/topology/view/style';
 
 export interface ElementDef {
   readonly group: 'nodes' | 'edges';
@@ -30,6 +31,9 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
     if (n.vfs) data['vfs'] = n.vfs;
     if (n.pf) data['pf'] = n.pf;
     if (n.via?.length) data['via'] = n.via;
+    const g = n.kind === 'numa' ? layout.groups.get(n.id) : undefined;
+    // Group labels sit at the box's top-left (Cytoscape centres compound labels).
+    if (g) data['lmx'] = ([...(data.label as string)].length * FONT.charWidth - (g.x2 - g.x1)) / 2 + 4;
     const p = layout.positions.get(n.id);
     out.push({ group: 'nodes', data, classes: n.classes.join(' '), ...(p && n.kind !== 'numa' ? { position: { x: p.x, y: p.y } } : {}) });
   }

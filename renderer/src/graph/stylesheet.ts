@@ -47,6 +47,7 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'text-halign': 'center',
         'font-weight': 'bold',
         'text-margin-y': -4,
+        'text-margin-x': 'data(lmx)',
         'min-zoomed-font-size': 3,
       },
     },

@@ -10,6 +10,9 @@ import { searchText } from '../../../electron/topology/view/search';
 import { buildElements, type Elements } from './elements';
 import { stylesheet } from './stylesheet';
 
+/** Below this zoom the 11 px labels cannot be read. */
+export const READABLE_ZOOM = 0.55;
+
 export interface HoverInfo {
   readonly id: string;
   readonly kind: string;
@@ -205,12 +208,13 @@ export class GraphView {
 
   fit(): void {
     this.cy.fit(undefined, 24);
-    // A huge tree fitted whole is unreadable: start at a zoom where labels can be read,
-    // at the top-left, and let the user zoom out.
-    if (this.cy.zoom() < 0.35 && this.cy.nodes().length > 150) {
-      this.cy.zoom(0.35);
+    // A big tree fitted whole is unreadable: start where labels can be read, at the
+    // top-left (NUMA node 0's first devices); Fit or '0' shows everything.
+    if (this.cy.zoom() < READABLE_ZOOM) {
+      const z = 0.8;
+      this.cy.zoom(z);
       const bb = this.cy.elements().boundingBox();
-      this.cy.pan({ x: 24 - bb.x1 * 0.35, y: 24 - bb.y1 * 0.35 });
+      this.cy.pan({ x: 16 - bb.x1 * z, y: 16 - bb.y1 * z });
     }
   }
   fitAll(): void {
