@@ -8,7 +8,9 @@ export const MAX_LIST_ID = 1 << 20;
 export function parseCpuList(text: string): number[] | null {
   const s = text.trim();
   if (s === '') return [];
-  const out: number[] = [];
+  // Collect ranges first and expand once after merging: hostile input such as
+  // "0-1048576" repeated thousands of times must not cost billions of steps.
+  const ranges: Array<[number, number]> = [];
   for (const part of s.split(',')) {
     const m = /^(\d+)(?:-(\d+))?(?::(\d+)\/(\d+))?$/.exec(part.trim());
     if (!m) return null;
@@ -19,14 +21,35 @@ export function parseCpuList(text: string): number[] | null {
     const used = m[3] !== undefined ? Number(m[3]) : 1;
     const group = m[4] !== undefined ? Number(m[4]) : 1;
     if (group <= 0 || used <= 0 || used > group) return null;
-    for (let i = a; i <= b; i += 1) if ((i - a) % group < used) out.push(i);
+    if (group === 1) ranges.push([a, b]);
+    else for (let i = a; i <= b; i += group) ranges.push([i, Math.min(b, i + used - 1)]);
+    if (ranges.length > MAX_LIST_ID + 1) return null;
   }
-  return [...new Set(out)].sort((x, y) => x - y);
+  ranges.sort((x, y) => x[0] - y[0]);
+  // Count, then fill a preallocated array (several times faster than push for big lists).
+  let total = 0;
+  let next = 0;
+  for (const [a, b] of ranges) {
+    const from = a > next ? a : next;
+    if (b >= from) total += b - from + 1;
+    if (b + 1 > next) next = b + 1;
+  }
+  const out = new Array<number>(total);
+  let k = 0;
+  next = 0;
+  for (const [a, b] of ranges) {
+    for (let i = a > next ? a : next; i <= b; i += 1) out[k++] = i;
+    if (b + 1 > next) next = b + 1;
+  }
+  return out;
 }
 
 /** Format ids as a kernel list, merging runs: [0,1,2,3,8] → "0-3,8". */
 export function formatCpuList(ids: Iterable<number>): string {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  let sorted = Array.isArray(ids) ? (ids as number[]) : [...ids];
+  let ordered = true;
+  for (let i = 1; i < sorted.length && ordered; i += 1) ordered = sorted[i]! > sorted[i - 1]!;
+  if (!ordered) sorted = [...new Set(sorted)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
