@@ -1,0 +1,82 @@
+// `npm start [-- FILE]`: build and launch the Electron app where an Electron binary
+// exists and can start; otherwise say why in a line or two and run the same UI in
+// browser mode (`topolens serve`), printing its URL. Never prints a stack trace.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+/** The Electron binary, found without side effects (never require('electron'): it downloads). */
+export function electronBinary() {
+  let pkg;
+  try {
+    pkg = createRequire(join(repo, 'package.json')).resolve('electron/package.json');
+  } catch {
+    return { path: null, why: 'the electron package is not installed (npm ci installs it)' };
+  }
+  const pathTxt = join(dirname(pkg), 'path.txt');
+  if (!existsSync(pathTxt)) return { path: null, why: 'the Electron binary was never downloaded (no node_modules/electron/path.txt); it cannot be fetched on this machine' };
+  const bin = join(dirname(pkg), 'dist', readFileSync(pathTxt, 'utf8').trim());
+  if (!existsSync(bin)) return { path: null, why: `the Electron binary ${bin} is missing` };
+  return { path: bin, why: '' };
+}
+
+function displayProblem() {
+  if (process.platform !== 'linux') return '';
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)';
+  return '';
+}
+
+function serve(reason) {
+  process.stderr.write(`topolens: not starting the desktop app: ${reason}.\n`);
+  process.stderr.write('topolens: running the same UI in browser mode instead (topolens serve):\n');
+  const child = spawn(process.execPath, [join(repo, 'bin', 'topolens.mjs'), 'serve', ...args], { stdio: 'inherit', cwd: process.cwd() });
+  const stop = (sig) => child.kill(sig);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+async function buildApp() {
+  const { build } = await import('electron-vite');
+  await build({ configFile: join(repo, 'electron.vite.config.ts'), root: repo, logLevel: 'warn' });
+}
+
+async function main() {
+  const bin = electronBinary();
+  if (!bin.path) return serve(bin.why);
+  const noDisplay = displayProblem();
+  if (noDisplay) return serve(noDisplay);
+  try {
+    await buildApp();
+  } catch (e) {
+    return serve(`building the app failed (${String(e?.message ?? e).split('\n')[0]})`);
+  }
+  const started = Date.now();
+  let err = '';
+  const child = spawn(bin.path, [join(repo, 'out', 'main', 'index.js'), ...args], { stdio: ['ignore', 'inherit', 'pipe'], cwd: process.cwd() });
+  child.stderr.on('data', (b) => {
+    err += b.toString();
+    process.stderr.write(b);
+  });
+  child.on('error', (e) => serve(`Electron could not be started (${e.message})`));
+  child.on('exit', (code, signal) => {
+    // Died at once: a missing shared library, no GPU/display access... fall back.
+    if (code && Date.now() - started < 5000) {
+      const first = err.split('\n').find((l) => l.trim()) ?? `exit code ${code}`;
+      return serve(`Electron exited at start (${first.trim().slice(0, 160)})`);
+    }
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    process.stderr.write(`topolens: ${String(e?.message ?? e).split('\n')[0]}\n`);
+    process.exit(1);
+  });
+}
