@@ -574,20 +574,50 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
   const regions: CxlRegion[] = [];
   const ports: CxlPort[] = [];
   const decoders: CxlDecoder[] = [];
+  const regionDirs = new Map<string, string>();
   if (names.length === 0) return { memdevs, regions };
-  const daxNode = new Map<string, { node: number | null; dax: string[] }>();
-  // dax devices of a region: sys/bus/dax/devices/daxX.Y → .../regionN/daxX.Y
+  // DAX devices and the NUMA node their memory became (target_node), grouped by the
+  // region folder they sit in: a CXL region (volatile regions: .../regionN/dax_regionN/daxN.M)
+  // or a libnvdimm region (persistent CXL memory: .../ndbusN/regionM/daxM.K).
+  const daxByDir: Array<{ dir: string; name: string; node: number | null }> = [];
   for (const dax of root.list('sys/bus/dax/devices')) {
     const dir = resolveLink(root, `sys/bus/dax/devices/${dax}`);
     if (!dir) continue;
-    const region = dir.split('/').find((p) => /^region\d+$/.test(p));
-    if (!region) continue;
     const tn = parseIntValue(root.readOptional(`${dir}/target_node`));
-    const cur = daxNode.get(region) ?? { node: null, dax: [] };
-    cur.dax.push(dax);
-    if (tn !== null && tn >= 0) cur.node = tn;
-    daxNode.set(region, cur);
+    daxByDir.push({ dir, name: dax, node: tn !== null && tn >= 0 ? tn : null });
   }
+  // libnvdimm regions: their mappingN files name the nvdimms (nmemX) behind them; a CXL
+  // nvdimm's cxl/provider names the cxl_nvdimm below its memdev (.../memN/pmemM).
+  const ndRegions: Array<{ dir: string; memdevs: string[]; bridge: string | null }> = [];
+  // memdev serial numbers (decimal) → memdev, for nvdimms that only carry the serial.
+  const serialToMem = new Map<string, string>();
+  for (const n of names) {
+    if (!/^mem\d+$/.test(n)) continue;
+    const sr = root.readOptional(`${base}/${n}/serial`)?.trim();
+    if (sr && /^(0x[0-9a-f]+|\d+)$/i.test(sr)) serialToMem.set(BigInt(sr).toString(), n);
+  }
+  for (const nd of root.list('sys/bus/nd/devices')) {
+    if (!/^region\d+$/.test(nd)) continue;
+    const dir = resolveLink(root, `sys/bus/nd/devices/${nd}`);
+    if (!dir) continue;
+    const mems = new Set<string>();
+    for (let i = 0; i < 64; i += 1) {
+      const m = root.readOptional(`${dir}/mapping${i}`);
+      if (m === null) break;
+      const nmem = m.trim().split(',')[0] ?? '';
+      const nmemDir = /^nmem\d+$/.test(nmem) ? resolveLink(root, `sys/bus/nd/devices/${nmem}`) : null;
+      // A CXL nvdimm's cxl/provider (6.3+) names its cxl_nvdimm (pmemN) below its memdev;
+      // older kernels only give cxl/id, the memdev's serial number.
+      const provider = nmemDir ? root.readOptional(`${nmemDir}/cxl/provider`)?.trim() : undefined;
+      const provDir = provider && /^pmem\d+$/.test(provider) ? resolveLink(root, `sys/bus/cxl/devices/${provider}`) : null;
+      let mem = provDir?.split('/').find((p) => /^mem\d+$/.test(p));
+      const serial = !mem && nmemDir ? root.readOptional(`${nmemDir}/cxl/id`)?.trim() : undefined;
+      if (serial && /^-?\d{1,20}$/.test(serial)) mem = serialToMem.get(BigInt.asUintN(64, BigInt(serial)).toString());
+      if (mem) mems.add(mem);
+    }
+    ndRegions.push({ dir, memdevs: [...mems].sort(), bridge: dir.split('/').find((p) => /^nvdimm-bridge\d+$/.test(p)) ?? null });
+  }
+  const daxUnder = (dir: string) => daxByDir.filter((x) => x.dir.startsWith(`${dir}/`));
   for (const name of names) {
     const dir = resolveLink(root, `${base}/${name}`);
     if (!dir) continue;
@@ -616,8 +646,9 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
         if (t === null) break;
         if (t !== '') targets.push(t);
       }
-      const dn = daxNode.get(name);
-      regions.push({ name, sizeBytes: size('size'), mode: rd('mode'), targets, numaNode: dn?.node ?? null, daxDevices: dn?.dax ?? [] });
+      const dax = daxUnder(dir);
+      regionDirs.set(name, dir);
+      regions.push({ name, sizeBytes: size('size'), mode: rd('mode'), targets, numaNode: dax.find((x) => x.node !== null)?.node ?? null, daxDevices: dax.map((x) => x.name) });
     } else if (/^(root|port|endpoint)\d+$/.test(name)) {
       const kind = name.startsWith('root') ? 'root' : name.startsWith('port') ? 'port' : 'endpoint';
       const parts = dir.split('/');
@@ -637,7 +668,22 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
   for (let i = 0; i < regions.length; i += 1) {
     const r = regions[i]!;
     const mems = [...new Set(r.targets.map((t) => memOfPort.get(portOf.get(t) ?? '')).filter((m): m is string => !!m))];
-    regions[i] = { ...r, memdevs: mems };
+    // Persistent regions reach a NUMA node through the libnvdimm region over the same memdevs.
+    let { numaNode, daxDevices } = r;
+    if (daxDevices.length === 0 && mems.length > 0) {
+      let nd = ndRegions.find((x) => x.memdevs.length === mems.length && x.memdevs.every((m, j) => m === [...mems].sort()[j]));
+      // No provider or serial to go by: the only libnvdimm region on a CXL nvdimm bridge,
+      // when this is the only persistent CXL region, is this region's.
+      const pmemRegions = regions.filter((x) => root.list(regionDirs.get(x.name) ?? '').some((c) => /^pmem_region\d+$/.test(c)));
+      const onBridge = ndRegions.filter((x) => x.bridge !== null && x.memdevs.length === 0);
+      if (!nd && pmemRegions.length === 1 && pmemRegions[0]!.name === r.name && onBridge.length === 1) nd = onBridge[0];
+      if (nd) {
+        const dax = daxUnder(nd.dir);
+        daxDevices = dax.map((x) => x.name);
+        numaNode = dax.find((x) => x.node !== null)?.node ?? null;
+      }
+    }
+    regions[i] = { ...r, memdevs: mems, numaNode, daxDevices };
   }
   // A region's node becomes a CXL NUMA node.
   for (const r of regions) {
@@ -661,6 +707,17 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
   const numaNodes = readNuma(root, d);
   const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
   const cxl = readCxl(root, d, numaNodes);
+  // Memory-only nodes fed by a DAX device in system-ram mode (dax_kmem) that no CXL
+  // region claimed: persistent memory (NVDIMM) onlined as a NUMA node.
+  for (const dax of root.list('sys/bus/dax/devices')) {
+    const dir = resolveLink(root, `sys/bus/dax/devices/${dax}`);
+    const tn = dir ? parseIntValue(root.readOptional(`${dir}/target_node`)) : null;
+    if (tn === null || tn < 0) continue;
+    const i = numaNodes.findIndex((n) => n.id === tn);
+    if (i >= 0 && numaNodes[i]!.kind === 'cpuless' && linkBasename(root, `${dir}/driver`) === 'kmem') {
+      numaNodes[i] = { ...numaNodes[i]!, kind: 'pmem', kindReason: `memory of ${dax} (dax_kmem), not from a CXL region` };
+    }
+  }
   // A CXL memdev is an OS device of the PCI function it is bound to.
   for (const m of cxl.memdevs) {
     const i = m.pciAddress ? devices.findIndex((x) => x.address === m.pciAddress) : -1;
