@@ -23,7 +23,7 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
   const out: ElementDef[] = [];
   for (const n of scene.nodes) {
     const data: ElementDef['data'] = { id: n.id, kind: n.kind, label: n.lines.join('\n'), w: n.w, h: n.h };
-    if (n.group) data['parent'] = n.group;
+    if (n.group) data['group'] = n.group;
     if (n.parent) data['tparent'] = n.parent;
     if (n.address) data['address'] = n.address;
     if (n.role) data['role'] = n.role;
@@ -31,11 +31,18 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
     if (n.vfs) data['vfs'] = n.vfs;
     if (n.pf) data['pf'] = n.pf;
     if (n.via?.length) data['via'] = n.via;
+    // NUMA groups are plain nodes drawn behind the devices with the layout's box (not
+    // Cytoscape compounds: we know the box, and compounds cost a lot on big graphs).
     const g = n.kind === 'numa' ? layout.groups.get(n.id) : undefined;
-    // Group labels sit at the box's top-left (Cytoscape centres compound labels).
-    if (g) data['lmx'] = ([...(data.label as string)].length * FONT.charWidth - (g.x2 - g.x1)) / 2 + 4;
-    const p = layout.positions.get(n.id);
-    out.push({ group: 'nodes', data, classes: n.classes.join(' '), ...(p && n.kind !== 'numa' ? { position: { x: p.x, y: p.y } } : {}) });
+    if (n.kind === 'numa' && !g) continue; // an empty group is not drawn
+    if (g) {
+      data.w = g.x2 - g.x1;
+      data.h = g.y2 - g.y1;
+      // The label sits at the box's top-left.
+      data['lmx'] = ([...(data.label as string)].length * FONT.charWidth - (g.x2 - g.x1)) / 2 + 4;
+    }
+    const p = g ? { x: (g.x1 + g.x2) / 2, y: (g.y1 + g.y2) / 2 } : layout.positions.get(n.id);
+    out.push({ group: 'nodes', data, classes: n.classes.join(' '), ...(p ? { position: { x: p.x, y: p.y } } : {}) });
   }
   for (const e of scene.edges) out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target }, classes: e.classes.join(' ') });
   return out;

@@ -1,6 +1,5 @@
 // The Cytoscape stylesheet, generated from the shared view/style definitions (the SVG
 // export draws from the same ones). Styles by class: .prim-<role>, .link-downgraded...
-import { GROUP_PAD } from '../../../electron/topology/view/layout';
 import { FONT, MARKER_STYLE, ROLE_STYLE, THEME, type ThemeName, type ViewRole } from '../../../electron/topology/view/style';
 
 export interface StyleRule {
@@ -28,6 +27,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         color: th.text,
         'border-width': 1.5,
         'min-zoomed-font-size': 5,
+        'z-index-compare': 'manual',
+        'z-index': 2,
       },
     },
     { selector: 'node.machine', style: { shape: 'round-rectangle', 'background-color': th.machineFill, 'border-color': th.machineFill, color: th.machineText, 'font-weight': 'bold' } },
@@ -42,7 +43,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'background-opacity': 1,
         'border-color': th.numaBorder,
         'border-width': 1.5,
-        padding: GROUP_PAD,
+        'z-index': 0,
+        events: 'no',
         'text-valign': 'top',
         'text-halign': 'center',
         'font-weight': 'bold',
@@ -72,6 +74,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'taxi-turn': 24,
         'taxi-turn-min-distance': 4,
         'target-arrow-shape': 'none',
+        'z-index-compare': 'manual',
+        'z-index': 1,
       },
     },
     { selector: 'edge.cpu-edge, edge.vf-edge, edge.via-hidden', style: { 'line-style': 'dashed' } },

@@ -206,19 +206,26 @@ export class GraphView {
     this.highlightMatches();
   }
 
+  /** Initial view: everything if readable, else readable from the top-left. */
   fit(): void {
-    this.cy.fit(undefined, 24);
+    this.fitAll();
     // A big tree fitted whole is unreadable: start where labels can be read, at the
     // top-left (NUMA node 0's first devices); Fit or '0' shows everything.
-    if (this.cy.zoom() < READABLE_ZOOM) {
+    if (this.cy.zoom() < READABLE_ZOOM && this.current) {
       const z = 0.8;
-      this.cy.zoom(z);
-      const bb = this.cy.elements().boundingBox();
-      this.cy.pan({ x: 16 - bb.x1 * z, y: 16 - bb.y1 * z });
+      const b = this.current.layout.bounds;
+      this.cy.viewport({ zoom: z, pan: { x: 16 - b.x1 * z, y: 16 - b.y1 * z } });
     }
   }
+  /** Fit from the layout's own bounds (asking Cytoscape for a bounding box would style every element first). */
   fitAll(): void {
-    this.cy.fit(undefined, 24);
+    if (!this.current) return;
+    const b = this.current.layout.bounds;
+    const pad = 24;
+    const w = Math.max(1, this.cy.width() - 2 * pad);
+    const h = Math.max(1, this.cy.height() - 2 * pad);
+    const z = Math.min(this.cy.maxZoom(), Math.max(this.cy.minZoom(), Math.min(w / Math.max(1, b.x2 - b.x1), h / Math.max(1, b.y2 - b.y1), 1.5)));
+    this.cy.viewport({ zoom: z, pan: { x: (this.cy.width() - z * (b.x1 + b.x2)) / 2, y: (this.cy.height() - z * (b.y1 + b.y2)) / 2 } });
   }
   zoomBy(f: number): void {
     const c = this.cy;

@@ -16,21 +16,22 @@ describe('buildElements', () => {
   const { elements, scene } = buildElements(t);
   const nodes = elements.filter((e) => e.group === 'nodes');
   const edges = elements.filter((e) => e.group === 'edges');
-  it('has a node per scene node, positioned except compound groups', () => {
-    expect(nodes.length).toBe(scene.nodes.length);
-    for (const n of nodes) {
-      if (n.data['kind'] === 'numa') expect(n.position).toBeUndefined();
-      else expect(n.position).toEqual({ x: expect.any(Number), y: expect.any(Number) });
-    }
-  });
-  it('puts devices into their NUMA compound and keeps the tree parent', () => {
+  it('has a positioned node per drawn scene node; NUMA groups carry their box', () => {
+    expect(nodes.length).toBe(scene.nodes.filter((n) => n.kind !== 'numa' || n.id === 'numa:1' || n.id === 'numa:unknown' || n.id === 'numa:0').length);
+    for (const n of nodes) expect(n.position).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    const g = nodes.find((n) => n.data.id === 'numa:1')!;
     const rdma = nodes.find((n) => n.data.id === '0000:01:00.0')!;
-    expect(rdma.data['parent']).toBe('numa:1');
+    expect(Math.abs(rdma.position!.x - g.position!.x)).toBeLessThan((g.data.w as number) / 2);
+    expect(Math.abs(rdma.position!.y - g.position!.y)).toBeLessThan((g.data.h as number) / 2);
+  });
+  it('tags devices with their NUMA group and keeps the tree parent', () => {
+    const rdma = nodes.find((n) => n.data.id === '0000:01:00.0')!;
+    expect(rdma.data['group']).toBe('numa:1');
     expect(rdma.data['address']).toBe('0000:01:00.0');
     expect(rdma.classes.split(' ')).toEqual(expect.arrayContaining(['device', 'prim-rdma', 'role-rdma', 'role-dpdk-capable', 'numa-1']));
     expect(String(rdma.data['label'])).toContain('mlx5_core · mlx5_0');
     const unknown = nodes.find((n) => n.data.id === '0000:80:02.0')!;
-    expect(unknown.data['parent']).toBe('numa:unknown');
+    expect(unknown.data['group']).toBe('numa:unknown');
     expect(unknown.classes).toContain('link-downgraded');
     expect(unknown.classes).toContain('locality-unknown');
   });

@@ -1,0 +1,132 @@
+// Benchmark (not a test): time from snapshot load to a drawn, interactive graph in
+// headless Chromium, for 100 / 1,000 / 5,000 devices. Snapshots are synthesized by
+// replicating a real fixture's devices under new PCI domains. Target: < 1.5 s at 1,000.
+//   node bench/view.mjs [sizes...]     e.g. node bench/view.mjs 100 1000 5000
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = SIZES.length ? SIZES : [100, 1000, 5000];
+const SOURCES = ['fixtures/lab/x86-q35-dpdk-spdk/capture.tar.gz', 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz', 'fixtures/lab/x86-q35-2numa-switch/capture.tar.gz'];
+const RUNS = 3;
+
+function exportJson(file) {
+  const r = spawnSync(process.execPath, [join(repo, 'bin/topolens.mjs'), 'export', join(repo, file), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`export of ${file} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Replicate the base snapshots' devices under domains 0001, 0002, ... until n devices. */
+function synthesize(bases, n) {
+  const base = bases[0];
+  const devices = [];
+  for (let copy = 1; devices.length < n; copy += 1) {
+    const src = bases[copy % bases.length];
+    const dom = copy.toString(16).padStart(4, '0');
+    const re = (a) => (a ? a.replace(/^[0-9a-f]+:/, `${dom}:`) : a);
+    for (const d of src.pci.devices) {
+      devices.push({
+        ...d,
+        address: re(d.address),
+        parent: re(d.parent),
+        hostBridge: d.hostBridge ? d.hostBridge.replace(/^pci[0-9a-f]+:/, `pci${dom}:`) : d.hostBridge,
+        numaNode: d.numaNode === null ? null : copy % 2,
+        localityRule: d.numaNode === null ? d.localityRule : 'imported',
+        sriov: d.sriov ? { ...d.sriov, physfn: re(d.sriov.physfn), vfs: d.sriov.vfs.map(re) } : null,
+        osDevices: d.osDevices.map((o) => ({ ...o, name: `${o.name}_${copy}` })),
+      });
+    }
+  }
+  const kept = devices.slice(0, n);
+  const have = new Set(kept.map((d) => d.address));
+  for (const d of kept) {
+    if (d.parent && !have.has(d.parent)) d.parent = null;
+    if (d.sriov) d.sriov = { ...d.sriov, physfn: d.sriov.physfn && have.has(d.sriov.physfn) ? d.sriov.physfn : null, vfs: d.sriov.vfs.filter((v) => have.has(v)) };
+  }
+  return { ...base, source: { kind: 'snapshot', name: `synthetic-${n}` }, machine: { ...base.machine, hostname: `bench-${n}` }, pci: { devices: kept, hostBridges: [] }, diagnostics: [] };
+}
+
+function serve(file) {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [join(repo, 'bin/topolens.mjs'), 'serve', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (b) => {
+      out += b.toString();
+      const m = /at (http:\/\/\S+)/.exec(out);
+      if (m) res({ url: m[1], child });
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', (b) => (out += b.toString()));
+    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${out}`)));
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const bases = SOURCES.map(exportJson);
+const tmp = mkdtempSync(join(tmpdir(), 'topolens-bench-'));
+const browser = await chromium.launch({ executablePath: process.env.TOPOLENS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const rows = [];
+try {
+  for (const n of sizes) {
+    const file = join(tmp, `bench-${n}.json`);
+    writeFileSync(file, JSON.stringify(synthesize(bases, n)));
+    const { url, child } = await serve(file);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+      const t0 = Date.now();
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
+      const first = Date.now() - t0;
+      const runs = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        runs.push(
+          await page.evaluate(async () => {
+            const t = window.__topolens;
+            const a = performance.now();
+            const r = await (await fetch('api/topology')).json();
+            const b = performance.now();
+            t.view.load(r.value.snapshot, { collapseVfs: true, expandedPfs: [] });
+            await t.view.drawn();
+            const c = performance.now();
+            // Interactive: a selection (path highlight + details) is drawn.
+            const id = t.view.deviceIds()[Math.floor(t.view.deviceIds().length / 2)];
+            t.select(id);
+            await t.view.drawn();
+            const d = performance.now();
+            // A pan/zoom frame.
+            t.view.zoomBy(0.8);
+            await t.view.drawn();
+            const e = performance.now();
+            return { fetch: b - a, draw: c - b, total: c - a, select: d - c, zoom: e - d, nodes: t.view.cy.nodes().length };
+          }),
+        );
+      }
+      const row = {
+        devices: n,
+        nodes: runs[0].nodes,
+        firstPageMs: first,
+        loadToDrawnMs: Math.round(median(runs.map((r) => r.total))),
+        fetchMs: Math.round(median(runs.map((r) => r.fetch))),
+        drawMs: Math.round(median(runs.map((r) => r.draw))),
+        selectMs: Math.round(median(runs.map((r) => r.select))),
+        zoomFrameMs: Math.round(median(runs.map((r) => r.zoom))),
+      };
+      rows.push(row);
+      console.log(`${String(n).padStart(5)} devices (${row.nodes} nodes): load→drawn ${row.loadToDrawnMs} ms (fetch+parse ${row.fetchMs}, build+layout+draw ${row.drawMs}); select ${row.selectMs} ms; zoom frame ${row.zoomFrameMs} ms; first page load ${row.firstPageMs} ms`);
+      await page.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+} finally {
+  await browser.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+const k = rows.find((r) => r.devices === 1000);
+if (k) console.log(`target < 1500 ms at 1,000 devices: ${k.loadToDrawnMs < 1500 ? 'met' : 'NOT met'} (${k.loadToDrawnMs} ms)`);
