@@ -97,7 +97,8 @@ function buildLink(rec: LspciRecord, kind: PortKind, hasChildren: boolean): Link
   const sta = rec.lnkSta;
   if (!cap && !sta) return null;
   const maxSpeed = cap?.speed ?? null;
-  const maxWidth = cap?.width ?? null;
+  // A capability of x0 (seen on emulated switch ports) means unknown, as sysfs reads it.
+  const maxWidth = cap?.width ? cap.width : null;
   let speed = sta?.speed ?? null;
   let width = sta?.width ?? null;
   const isPort = kind === 'root-port' || kind === 'switch-downstream';
