@@ -20,7 +20,7 @@ export interface Layout {
   readonly bounds: Box;
 }
 
-export const COL_GAP = 56;
+export const COL_GAP = 44;
 export const ROW_GAP = 8;
 export const BRANCH_GAP = 16;
 export const GRID_GAP = 14;

@@ -66,7 +66,7 @@ export interface Scene {
   };
 }
 
-export const MAX_LINE = 38;
+export const MAX_LINE = 34;
 const PAD_X = 16;
 const PAD_Y = 10;
 
@@ -100,8 +100,19 @@ export function archLine(m: Machine): string {
   return `aarch64 · ${cores}`;
 }
 
+/** Port kinds as short as a node label can afford (the details panel spells them out). */
+const SHORT_PORT_KIND: Readonly<Partial<Record<PciDevice['portKind'], string>>> = {
+  'root-port': 'root port',
+  'switch-upstream': 'switch up',
+  'switch-downstream': 'switch down',
+  'pci-bridge': 'PCI bridge',
+  'host-bridge': 'host bridge',
+  'rc-endpoint': 'RC endpoint',
+  'rc-event-collector': 'RC event coll.',
+};
+
 export function deviceLines(d: PciDevice): string[] {
-  const kind = PORT_KIND_LABEL[d.portKind] || shortClass(d);
+  const kind = SHORT_PORT_KIND[d.portKind] ?? (PORT_KIND_LABEL[d.portKind] || shortClass(d));
   const lines = [clip(`${shortAddress(d.address)} ${kind}`)];
   const name = d.deviceName ?? d.vendorName ?? `${d.vendorId}:${d.deviceId}`;
   lines.push(clip(name));
@@ -142,8 +153,10 @@ function numaLines(n: NumaNode | undefined, id: number | null): string[] {
 function cpuLines(t: Snapshot, n: NumaNode | undefined): string[] {
   if (!n) return ['CPUs not reported'];
   const count = cpuCount(n.cpus);
-  const lines = [count ? clip(`CPUs ${n.cpus} (${count})`) : 'no CPUs'];
-  lines.push(`${formatBytes(n.memoryBytes)} ${n.kind}`);
+  // lspci-only inputs know the node ids from numa_node but nothing about CPUs or memory.
+  const unknownCpus = t.machine.cpus.length === 0 && !n.cpus;
+  const lines = [count ? clip(`CPUs ${n.cpus} (${count})`) : unknownCpus ? 'CPUs not reported' : 'no CPUs'];
+  lines.push(n.memoryBytes === null ? `${n.kind}, size not reported` : `${formatBytes(n.memoryBytes)} ${n.kind}`);
   const ids = new Set(t.machine.cpus.filter((c) => c.node === n.id).map((c) => c.id));
   const u = uarchSummary(t.machine.cpus.filter((c) => ids.has(c.id)));
   if (u) lines.push(clip(u));

@@ -11,7 +11,7 @@ import { buildElements, type Elements } from './elements';
 import { stylesheet } from './stylesheet';
 
 /** Below this zoom the 11 px labels cannot be read. */
-export const READABLE_ZOOM = 0.55;
+export const READABLE_ZOOM = 0.7;
 
 export interface HoverInfo {
   readonly id: string;
@@ -212,7 +212,7 @@ export class GraphView {
     // A big tree fitted whole is unreadable: start where labels can be read, at the
     // top-left (NUMA node 0's first devices); Fit or '0' shows everything.
     if (this.cy.zoom() < READABLE_ZOOM && this.current) {
-      const z = 0.8;
+      const z = 0.85;
       const b = this.current.layout.bounds;
       this.cy.viewport({ zoom: z, pan: { x: 16 - b.x1 * z, y: 16 - b.y1 * z } });
     }
@@ -248,7 +248,6 @@ export class GraphView {
       if (first.nonempty()) this.select(first.id());
       return first.nonempty() ? first.id() : null;
     }
-    const n = cy.getElementById(cur);
     const scene = this.current!.scene;
     const sn = scene.nodes.find((x) => x.id === cur);
     let next: string | undefined;
@@ -260,7 +259,7 @@ export class GraphView {
       const i = sibs.indexOf(cur);
       next = sibs[i + (dir === 'down' ? 1 : -1)];
     }
-    if (!next || next === 'machine' && !n) return cur;
+    if (!next) return cur;
     this.select(next);
     return next;
   }
