@@ -19,6 +19,7 @@ import type {
 import { formatCpuList } from '../parse/cpulist';
 import { parseHwlocBitmap, parseHwlocXml, type HwlocDistances, type HwlocObject } from '../parse/hwloc-xml';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
+import { refinePortKinds } from '../annotate/ports';
 
 export interface HwlocXmlOptions {
   /** hwloc XML carries no capture time; the caller may know one (file mtime). */
@@ -311,7 +312,6 @@ export function snapshotFromHwlocXml(
   // -- PCI functions
   const devices: PciDevice[] = [];
   const byAddress = new Map<string, { dev: PciDevice; obj: HwlocObject }>();
-  const portKindOf = new Map<HwlocObject, PortKind>();
   let bandwidthCount = 0;
   let sampleBandwidth = '';
   for (const { obj, ctx } of pciObjs) {
@@ -322,15 +322,9 @@ export function snapshotFromHwlocXml(
       continue;
     }
     const isBridge = obj.type === 'Bridge' && obj.bridge !== null && obj.bridge.downstreamType === 1;
-    let portKind: PortKind = 'endpoint';
-    if (isBridge) {
-      const parentKind = ctx.pciParentObj ? portKindOf.get(ctx.pciParentObj) : undefined;
-      if (ctx.pciParentObj === null) portKind = 'root-port';
-      else if (parentKind === 'root-port' || parentKind === 'switch-downstream') portKind = 'switch-upstream';
-      else if (parentKind === 'switch-upstream') portKind = 'switch-downstream';
-      else portKind = 'pci-bridge';
-    }
-    portKindOf.set(obj, portKind);
+    // hwloc XML has no PCIe port types: bridges get theirs from the tree's shape
+    // (annotate/ports, after all devices are known).
+    const portKind: PortKind = isBridge ? 'pci-bridge' : 'endpoint';
     // bus-range sanity: hwloc nests by bus ranges, a mismatch means an edited file.
     const up = ctx.pciParentObj?.bridge ?? ctx.hostBridge?.obj.bridge ?? null;
     if (up && up.secondaryBus !== null && up.subordinateBus !== null && (p.bus < up.secondaryBus || p.bus > up.subordinateBus || (up.domain !== null && up.domain !== p.domain))) {
@@ -376,6 +370,7 @@ export function snapshotFromHwlocXml(
       sriov: null,
       osDevices,
       portKind,
+      portKindSource: 'shape',
       ...(isBridge ? { secondaryBus: obj.bridge!.secondaryBus, subordinateBus: obj.bridge!.subordinateBus } : {}),
       slot: obj.info.PCISlot ?? null,
       roles: [],
@@ -385,6 +380,7 @@ export function snapshotFromHwlocXml(
     byAddress.set(address, { dev, obj });
     devices.push(dev);
   }
+  refinePortKinds(devices);
 
   const hostBridgeList: HostBridge[] = [...hostBridges.entries()].map(([id, h]) => {
     const loc = localityOf(h.locality);

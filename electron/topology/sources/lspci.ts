@@ -7,6 +7,7 @@ import type { Diagnostic, HostBridge, LinkInfo, NumaNode, PciDevice, PortKind, S
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../model';
 import { parseLspci, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
+import { refinePortKinds } from '../annotate/ports';
 
 /** lspci text carries no capture time. */
 const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
@@ -412,7 +413,7 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     } satisfies PciDevice;
     devices.push(dev);
   }
-  refineShape(devices);
+  refinePortKinds(devices);
   devices.sort((a, b) => compareAddress(a.address, b.address));
 
   // ---- host bridges, NUMA, machine ----
@@ -467,38 +468,6 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   return { topology, diagnostics };
 }
 
-/**
- * Port kinds from the tree's shape where lspci showed no Express capability: a bridge on a
- * root bus is a root port (a subtractive-decode one is a PCI bridge), a bridge below a
- * switch's upstream port is a downstream port, a bridge with bridges below it is an upstream port.
- */
-function refineShape(devices: PciDevice[]): void {
-  const byAddr = new Map(devices.map((d) => [d.address, d] as const));
-  const childBridges = new Map<string, number>();
-  const bridgeish = (k: PortKind) => k === 'pci-bridge' || k === 'root-port' || k === 'switch-upstream' || k === 'switch-downstream';
-  for (const d of devices) if (d.parent && bridgeish(d.portKind)) childBridges.set(d.parent, (childBridges.get(d.parent) ?? 0) + 1);
-  const decided = new Map<string, PortKind>();
-  const kindOf = (d: PciDevice, depth: number): PortKind => {
-    const hit = decided.get(d.address);
-    if (hit) return hit;
-    let k = d.portKind;
-    if (d.portKindSource === 'shape' && k === 'pci-bridge' && depth < 64) {
-      const subtractive = d.classCode === '0x060401';
-      const parent = d.parent ? byAddr.get(d.parent) : undefined;
-      if (!d.parent) k = subtractive ? 'pci-bridge' : 'root-port';
-      else if (parent && kindOf(parent, depth + 1) === 'switch-upstream') k = 'switch-downstream';
-      else if ((childBridges.get(d.address) ?? 0) > 0 && !subtractive) k = 'switch-upstream';
-      else k = 'pci-bridge';
-    }
-    decided.set(d.address, k);
-    return k;
-  };
-  for (let i = 0; i < devices.length; i++) {
-    const d = devices[i]!;
-    const k = kindOf(d, 0);
-    if (k !== d.portKind) devices[i] = { ...d, portKind: k };
-  }
-}
 
 function compareAddress(a: string, b: string): number {
   const pa = splitAddress(a);

@@ -43,6 +43,7 @@ import {
   summariseCores,
 } from '../annotate/cpu';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
+import { refinePortKinds } from '../annotate/ports';
 import { linkBasename, resolveLink, type SysfsRoot } from './sysfs-root';
 
 
@@ -305,40 +306,6 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     return { id, domain: m[1]!.padStart(4, '0'), bus: m[2]!, numaNode: null, localCpus: null, behind: v.behind };
   });
   return { devices, hostBridges, dirs };
-}
-
-/**
- * Without the PCIe capability (non-root captures give 64 bytes of config space),
- * decide bridge roles from the tree's shape: a bridge on a root bus is a root port
- * (unless it is a subtractive-decode PCI bridge), a bridge with bridges below it is a
- * switch's upstream port, the bridges below an upstream port are its downstream ports.
- */
-export function refinePortKinds(devices: PciDevice[]): void {
-  const byAddr = new Map(devices.map((d) => [d.address, d] as const));
-  const childBridges = new Map<string, number>();
-  const isBridge = (d: PciDevice) => d.portKind !== 'endpoint' && d.portKind !== 'host-bridge' && d.portKind !== 'rc-endpoint' && d.portKind !== 'rc-event-collector';
-  for (const d of devices) if (d.parent && isBridge(d)) childBridges.set(d.parent, (childBridges.get(d.parent) ?? 0) + 1);
-  const decided = new Map<string, PortKind>();
-  const kindOf = (d: PciDevice, depth = 0): PortKind => {
-    const known = decided.get(d.address);
-    if (known) return known;
-    let k = d.portKind;
-    if ((d as { portKindSource?: string }).portKindSource === 'shape' && k === 'pci-bridge' && depth < 64) {
-      const parent = d.parent ? byAddr.get(d.parent) : undefined;
-      const subtractive = d.classCode === '0x060401';
-      if (!d.parent) k = subtractive ? 'pci-bridge' : 'root-port';
-      else if (parent && kindOf(parent, depth + 1) === 'switch-upstream') k = 'switch-downstream';
-      else if ((childBridges.get(d.address) ?? 0) > 0 && !subtractive) k = 'switch-upstream';
-      else k = 'pci-bridge';
-    }
-    decided.set(d.address, k);
-    return k;
-  };
-  for (let i = 0; i < devices.length; i += 1) {
-    const d = devices[i]!;
-    const k = kindOf(d);
-    if (k !== d.portKind) devices[i] = { ...d, portKind: k };
-  }
 }
 
 /** Which PCI function owns a class device: the deepest PCI address in its real path. */

@@ -171,7 +171,9 @@ describe('snapshotFromHwlocXml: v1', () => {
 
   it('builds the bridge chain and port kinds by shape', () => {
     expect(dev(t, '0000:00:01.0')).toMatchObject({ parent: null, portKind: 'root-port', hostBridge: 'pci0000:00' });
-    expect(dev(t, '0000:01:00.0')).toMatchObject({ parent: '0000:00:01.0', portKind: 'switch-upstream' });
+    // A bridge below a root port with no bridges below it is a plain PCI bridge (like an
+    // AST1150 PCIe-to-PCI bridge), not a switch: a switch has downstream ports.
+    expect(dev(t, '0000:01:00.0')).toMatchObject({ parent: '0000:00:01.0', portKind: 'pci-bridge' });
     expect(dev(t, '0000:02:00.0')).toMatchObject({ parent: '0000:01:00.0', portKind: 'endpoint', numaNode: 0, localCpus: '0-1' });
   });
 

@@ -1,0 +1,38 @@
+// Port kinds from the tree's shape, for readers that cannot see the PCIe capability
+// (64 bytes of config space without root, lspci without -vv, hwloc XML). Pure.
+import type { PciDevice, PortKind } from '../model';
+
+/**
+ * Without the PCIe capability (non-root captures give 64 bytes of config space),
+ * decide bridge roles from the tree's shape: a bridge on a root bus is a root port
+ * (unless it is a subtractive-decode PCI bridge), a bridge with bridges below it is a
+ * switch's upstream port, the bridges below an upstream port are its downstream ports.
+ */
+export function refinePortKinds(devices: PciDevice[]): void {
+  const byAddr = new Map(devices.map((d) => [d.address, d] as const));
+  const childBridges = new Map<string, number>();
+  const isBridge = (d: PciDevice) => d.portKind !== 'endpoint' && d.portKind !== 'host-bridge' && d.portKind !== 'rc-endpoint' && d.portKind !== 'rc-event-collector';
+  for (const d of devices) if (d.parent && isBridge(d)) childBridges.set(d.parent, (childBridges.get(d.parent) ?? 0) + 1);
+  const decided = new Map<string, PortKind>();
+  const kindOf = (d: PciDevice, depth = 0): PortKind => {
+    const known = decided.get(d.address);
+    if (known) return known;
+    let k = d.portKind;
+    if (d.portKindSource === 'shape' && k === 'pci-bridge' && depth < 64) {
+      const parent = d.parent ? byAddr.get(d.parent) : undefined;
+      const subtractive = d.classCode === '0x060401';
+      if (!d.parent) k = subtractive ? 'pci-bridge' : 'root-port';
+      else if (parent && kindOf(parent, depth + 1) === 'switch-upstream') k = 'switch-downstream';
+      else if ((childBridges.get(d.address) ?? 0) > 0 && !subtractive) k = 'switch-upstream';
+      else k = 'pci-bridge';
+    }
+    decided.set(d.address, k);
+    return k;
+  };
+  for (let i = 0; i < devices.length; i += 1) {
+    const d = devices[i]!;
+    const k = kindOf(d);
+    if (k !== d.portKind) devices[i] = { ...d, portKind: k };
+  }
+}
+
