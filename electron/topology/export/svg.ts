@@ -73,16 +73,30 @@ export function renderSvg(t: Snapshot, scene: Scene, layout: Layout, opts: SvgOp
     out.push(`<g class="numa" data-id="${esc(n.id)}"><rect x="${n1(g.x1)}" y="${n1(g.y1)}" width="${n1(g.x2 - g.x1)}" height="${n1(g.y2 - g.y1)}" rx="8" fill="${unknown ? th.unknownFill : th.numaFill}" stroke="${th.numaBorder}" stroke-width="1.5"${unknown ? ' stroke-dasharray="6 4"' : ''}/>`);
     out.push(`<text x="${n1(g.x1 + 4)}" y="${n1(g.y1 - 6)}" font-weight="bold" fill="${th.text}">${esc(n.lines.join(' '))}</text></g>`);
   }
+  // Grid frames: a run of leaf siblings drawn as one block with one edge.
+  const inGrid = new Set<string>();
+  for (const g of layout.grids) {
+    for (const m of g.members) inGrid.add(`e:${g.parent}>${m}`);
+    out.push(`<rect class="grid-frame" x="${n1(g.box.x1)}" y="${n1(g.box.y1)}" width="${n1(g.box.x2 - g.box.x1)}" height="${n1(g.box.y2 - g.box.y1)}" rx="6" fill="${th.gridFill}" stroke="${th.edge}" stroke-dasharray="4 3"/>`);
+  }
   // Edges (under the nodes).
   out.push(`<g class="edges" fill="none" stroke="${th.edge}" stroke-width="1.2">`);
-  for (const e of scene.edges) {
+  const frames = layout.grids.map((g) => ({ source: g.parent, box: g.box, classes: [] as string[] }));
+  const lines = [
+    ...scene.edges.filter((e) => !inGrid.has(e.id)).map((e) => {
+      const d = byId.get(e.target);
+      const pd = layout.positions.get(e.target);
+      return { source: e.source, left: d && pd ? pd.x - d.w / 2 : NaN, y: pd?.y ?? NaN, classes: e.classes };
+    }),
+    ...frames.map((f) => ({ source: f.source, left: f.box.x1, y: (f.box.y1 + f.box.y2) / 2, classes: f.classes })),
+  ];
+  for (const e of lines) {
     const s = byId.get(e.source);
-    const d = byId.get(e.target);
     const ps = layout.positions.get(e.source);
-    const pd = layout.positions.get(e.target);
-    if (!s || !d || !ps || !pd) continue;
+    if (!s || !ps || Number.isNaN(e.left)) continue;
+    const pd = { y: e.y };
     const x0 = ps.x + s.w / 2;
-    const x1 = pd.x - d.w / 2;
+    const x1 = e.left;
     const turn = Math.min(x0 + TAXI_TURN, (x0 + x1) / 2);
     const dash = e.classes.includes('cpu-edge') || e.classes.includes('vf-edge') || e.classes.includes('via-hidden') ? ' stroke-dasharray="4 3"' : '';
     out.push(`<path d="M${n1(x0)} ${n1(ps.y)}H${n1(turn)}V${n1(pd.y)}H${n1(x1)}"${dash}/>`);

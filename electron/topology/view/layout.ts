@@ -12,11 +12,20 @@ export interface Box {
   readonly y2: number;
 }
 
+/** A run of leaf siblings wrapped into a grid: drawn as one framed block with one edge from the parent. */
+export interface Grid {
+  readonly id: string;
+  readonly parent: string;
+  readonly members: readonly string[];
+  readonly box: Box;
+}
+
 export interface Layout {
   /** Node centres (Cytoscape's convention), for every non-group node. */
   readonly positions: ReadonlyMap<string, { readonly x: number; readonly y: number }>;
   /** NUMA group boxes (children's bounds plus GROUP_PAD), label above y1. */
   readonly groups: ReadonlyMap<string, Box>;
+  readonly grids: readonly Grid[];
   readonly bounds: Box;
 }
 
@@ -28,6 +37,8 @@ export const GRID_MIN = 8;
 export const GROUP_PAD = 12;
 export const GROUP_LABEL = 22;
 export const GROUP_GAP = 18;
+/** Frame around a grid block (less than half of ROW_GAP, so frames never touch neighbours). */
+export const GRID_FRAME = 3;
 
 interface Segment {
   readonly nodes: readonly SceneNode[];
@@ -117,6 +128,7 @@ export function layoutScene(scene: Scene): Layout {
   for (let d = 1; d < colW.length + 1; d += 1) colX[d] = colX[d - 1]! + (colW[d - 1] ?? 0) + COL_GAP;
 
   const positions = new Map<string, { x: number; y: number }>();
+  const grids: Grid[] = [];
   const place = (n: SceneNode, top: number) => {
     const d = depth.get(n.id) ?? 0;
     const H = subtreeHeight(n);
@@ -132,6 +144,9 @@ export function layoutScene(scene: Scene): Layout {
           const row = Math.floor(k / s.cols);
           positions.set(c.id, { x: colX[d + 1]! + col * (s.cellW + GRID_GAP) + c.w / 2, y: y + row * (s.cellH + ROW_GAP) + s.cellH / 2 });
         });
+        const x1 = colX[d + 1]!;
+        const right = Math.max(...s.nodes.map((c) => positions.get(c.id)!.x + c.w / 2));
+        grids.push({ id: `grid:${n.id}:${grids.length}`, parent: n.id, members: s.nodes.map((c) => c.id), box: { x1: x1 - GRID_FRAME, y1: y - GRID_FRAME, x2: right + GRID_FRAME, y2: y + s.height + GRID_FRAME } });
       }
       y += s.height;
     });
@@ -165,6 +180,13 @@ export function layoutScene(scene: Scene): Layout {
       y1 = Math.min(y1, p.y - n.h / 2);
       y2 = Math.max(y2, p.y + n.h / 2);
     }
+    for (const gr of grids) {
+      if (byId.get(gr.parent)?.group !== gid && !(gr.parent === 'machine')) continue;
+      x1 = Math.min(x1, gr.box.x1);
+      x2 = Math.max(x2, gr.box.x2);
+      y1 = Math.min(y1, gr.box.y1);
+      y2 = Math.max(y2, gr.box.y2);
+    }
     const box = { x1: x1 - GROUP_PAD, y1: y1 - GROUP_PAD, x2: x2 + GROUP_PAD, y2: y2 + GROUP_PAD };
     groups.set(gid, box);
     cursor = box.y2 + GROUP_GAP;
@@ -192,5 +214,5 @@ export function layoutScene(scene: Scene): Layout {
     by2 = Math.max(by2, b.y2);
   }
   const bounds = Number.isFinite(bx1) ? { x1: bx1, y1: by1, x2: bx2, y2: by2 } : { x1: 0, y1: 0, x2: 0, y2: 0 };
-  return { positions, groups, bounds };
+  return { positions, groups, grids, bounds };
 }

@@ -58,19 +58,19 @@ export const MARKER_STYLE = {
 export const THEME: Readonly<Record<ThemeName, {
   background: string; text: string; muted: string; edge: string; edgeHidden: string;
   numaFill: string; numaBorder: string; unknownFill: string; machineFill: string; machineText: string;
-  complexFill: string; complexBorder: string; cpusFill: string; cpusBorder: string;
+  complexFill: string; complexBorder: string; cpusFill: string; cpusBorder: string; gridFill: string;
   select: string; path: string; match: string;
 }>> = {
   light: {
     background: '#ffffff', text: '#212529', muted: '#6c757d', edge: '#adb5bd', edgeHidden: '#ced4da',
     numaFill: '#f8f9fa', numaBorder: '#868e96', unknownFill: '#fff9db', machineFill: '#343a40', machineText: '#ffffff',
-    complexFill: '#dee2e6', complexBorder: '#495057', cpusFill: '#e7f5ff', cpusBorder: '#1c7ed6',
+    complexFill: '#dee2e6', complexBorder: '#495057', cpusFill: '#e7f5ff', cpusBorder: '#1c7ed6', gridFill: '#f1f3f5',
     select: '#1c7ed6', path: '#339af0', match: '#f59f00',
   },
   dark: {
     background: '#16181b', text: '#e9ecef', muted: '#adb5bd', edge: '#5c636a', edgeHidden: '#3d4248',
     numaFill: '#1f2226', numaBorder: '#6c757d', unknownFill: '#2b2716', machineFill: '#dee2e6', machineText: '#16181b',
-    complexFill: '#343a40', complexBorder: '#adb5bd', cpusFill: '#17314a', cpusBorder: '#4dabf7',
+    complexFill: '#343a40', complexBorder: '#adb5bd', cpusFill: '#17314a', cpusBorder: '#4dabf7', gridFill: '#25292e',
     select: '#4dabf7', path: '#74c0fc', match: '#fab005',
   },
 };

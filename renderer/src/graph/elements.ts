@@ -44,7 +44,24 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
     const p = g ? { x: (g.x1 + g.x2) / 2, y: (g.y1 + g.y2) / 2 } : layout.positions.get(n.id);
     out.push({ group: 'nodes', data, classes: n.classes.join(' '), ...(p ? { position: { x: p.x, y: p.y } } : {}) });
   }
-  for (const e of scene.edges) out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target }, classes: e.classes.join(' ') });
+  // Grids of leaf siblings: one frame and one edge from the parent; the members' own
+  // edges stay in the model (path highlighting) but are not drawn.
+  const inGrid = new Set<string>();
+  for (const g of layout.grids) {
+    for (const m of g.members) inGrid.add(`e:${g.parent}>${m}`);
+    const parent = scene.nodes.find((n) => n.id === g.parent);
+    out.push({
+      group: 'nodes',
+      data: { id: g.id, kind: 'grid', label: '', w: g.box.x2 - g.box.x1, h: g.box.y2 - g.box.y1, ...(parent?.group ? { group: parent.group } : {}) },
+      position: { x: (g.box.x1 + g.box.x2) / 2, y: (g.box.y1 + g.box.y2) / 2 },
+      classes: 'grid-frame',
+    });
+    out.push({ group: 'edges', data: { id: `e:${g.parent}>${g.id}`, source: g.parent, target: g.id }, classes: 'tree-edge grid-edge' });
+  }
+  for (const e of scene.edges) {
+    const cls = inGrid.has(e.id) ? [...e.classes, 'in-grid'] : e.classes;
+    out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target }, classes: cls.join(' ') });
+  }
   return out;
 }
 

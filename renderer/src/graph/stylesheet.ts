@@ -79,6 +79,11 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
       },
     },
     { selector: 'edge.cpu-edge, edge.vf-edge, edge.via-hidden', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.in-grid', style: { display: 'none' } },
+    {
+      selector: 'node.grid-frame',
+      style: { shape: 'round-rectangle', 'background-color': th.gridFill, 'border-color': th.edge, 'border-width': 1, 'border-style': 'dashed', label: '', 'z-index': 1, events: 'no' },
+    },
     // Interaction states.
     { selector: 'node.dim', style: { opacity: 0.18 } },
     { selector: 'edge.dim', style: { opacity: 0.12 } },

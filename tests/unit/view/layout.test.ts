@@ -6,7 +6,7 @@ import { loadInput } from '../../../electron/topology/load';
 import type { Snapshot } from '../../../electron/topology/model';
 import { GROUP_LABEL, layoutScene, type Layout } from '../../../electron/topology/view/layout';
 import { buildScene, type Scene } from '../../../electron/topology/view/scene';
-import { bigSnapshot } from './synth';
+import { bigSnapshot, dev, snap } from './synth';
 
 const REPO = join(__dirname, '../../..');
 
@@ -38,6 +38,16 @@ function checkNoOverlap(s: Scene, l: Layout): void {
   }
   const gs = [...l.groups.values()].sort((a, c) => a.y1 - c.y1);
   for (let i = 1; i < gs.length; i += 1) expect(gs[i]!.y1 - GROUP_LABEL).toBeGreaterThanOrEqual(gs[i - 1]!.y2);
+  // Grid frames hold their members and no other node.
+  for (const g of l.grids) {
+    const members = new Set(g.members);
+    for (const x of b) {
+      const inside = x.x1 >= g.box.x1 && x.x2 <= g.box.x2 && x.y1 >= g.box.y1 && x.y2 <= g.box.y2;
+      const touches = x.x1 < g.box.x2 && g.box.x1 < x.x2 && x.y1 < g.box.y2 && g.box.y1 < x.y2;
+      if (members.has(x.id)) expect(inside, `${x.id} outside ${g.id}`).toBe(true);
+      else expect(touches, `${x.id} inside ${g.id}`).toBe(false);
+    }
+  }
   // The machine is outside every group.
   const m = b.find((x) => x.id === 'machine')!;
   for (const g of gs) expect(m.x2).toBeLessThanOrEqual(g.x1);
@@ -73,6 +83,16 @@ describe('layoutScene', () => {
     const w = l.bounds.x2 - l.bounds.x1;
     const h = l.bounds.y2 - l.bounds.y1;
     expect(h / w).toBeLessThan(40);
+  });
+  it('frames a grid of many leaf siblings', () => {
+    const leaves = Array.from({ length: 40 }, (_, i) => dev(`0000:01:${i.toString(16).padStart(2, '0')}.0`, { parent: '0000:00:01.0' }));
+    const t = snap([dev('0000:00:01.0', { portKind: 'root-port', roles: ['root-port'], classCode: '0x060400' }), ...leaves, dev('0000:00:02.0')]);
+    const s = buildScene(t);
+    const l = layoutScene(s);
+    expect(l.grids.length).toBe(1);
+    expect(l.grids[0]!.members.length).toBe(40);
+    expect(l.grids[0]!.parent).toBe('0000:00:01.0');
+    checkNoOverlap(s, l);
   });
   for (const n of [10, 100, 1000, 5000]) {
     it(`${n} devices: no overlaps, fast`, () => {
