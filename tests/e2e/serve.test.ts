@@ -196,6 +196,33 @@ describe('topolens serve in Chromium: every fixture', () => {
     });
   }
 
+  it('keyboard walks the tree, VFs expand on click, dark theme, PNG export', async () => {
+    const file = 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz';
+    const { topology: t } = await loadInput(join(REPO, file), { hostFacts: false });
+    await openFixture(file);
+    const pf = t.pci.devices.find((d) => d.roles.includes('sriov-pf'))!;
+    // Collapsed: a counter under the PF; a click on it draws the VFs.
+    await clickNode(`vfs:${pf.address}`);
+    await expect.poll(drawnDevices).toEqual(expect.arrayContaining(pf.sriov!.vfs as string[]));
+    expect((await hidden())['collapsedVfs']).toEqual([]);
+    // Arrow keys: left goes to the parent, right back down to the first child.
+    await clickNode(pf.address);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('[data-testid=details-address]').textContent()).toBe(pf.parent);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('[data-testid=details-address]').textContent()).toBe(pf.address);
+    // Dark theme.
+    await page.keyboard.press('t');
+    expect(await page.evaluate(() => document.body.className)).toBe('theme-dark');
+    await page.evaluate(() => window.__topolens.view.fit());
+    await page.screenshot({ path: join(SHOTS, `${fixtureSlug(file)}.dark.png`) });
+    // PNG of the view as shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.selectOption('[data-testid=export]', 'png')]);
+    const png = readFileSync((await download.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    await page.keyboard.press('t');
+  });
+
   it('opened every fixture without page errors', () => {
     expect(pageErrors).toEqual([]);
   });
