@@ -2,7 +2,7 @@
 // directory holding `sys/` and `proc/`, or an archive unpacked in memory. Paths are
 // root-relative POSIX ("sys/bus/pci/devices"). Links are resolved inside the root and
 // never leave it. It parses nothing.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { posix, resolve as resolvePath, sep } from 'node:path';
 
 export interface SysfsRoot {
@@ -27,8 +27,13 @@ function stripNul(s: string): string {
   return s.charCodeAt(s.length - 1) === 0 ? s.replace(/\0+$/, '') : s;
 }
 
+/** A leading or trailing slash, an empty, "." or ".." component. */
+const NOT_NORMAL = /^\/|\/$|\/\/|(?:^|\/)\.\.?(?:\/|$)/;
+
 /** Normalise a root-relative path; null when it climbs above the root. */
 export function normalizeInRoot(p: string): string | null {
+  // Most paths the engine builds are already normal: skip posix.normalize for them.
+  if (p !== '' && !NOT_NORMAL.test(p)) return p;
   const n = posix.normalize(p.replace(/^\/+/, ''));
   if (n === '..' || n.startsWith('../')) return null;
   return n === '.' ? '' : n.replace(/\/+$/, '');
@@ -57,6 +62,9 @@ export function linkBasename(root: SysfsRoot, path: string): string | null {
   const b = posix.basename(t.replace(/\/+$/, ''));
   return b === '' || b === '..' || b === '.' ? null : b;
 }
+
+/** DiskRoot's read buffer, grown on demand (readBytes may ask for more). */
+let scratch = Buffer.allocUnsafe(MAX_ATTR_BYTES);
 
 /** How DiskRoot knows a directory: its entries (name → kind), or that it is missing. */
 type Listing = Map<string, EntryKind> | 'missing';
@@ -120,27 +128,42 @@ export class DiskRoot implements SysfsRoot {
     if (l === 'missing') return 'missing';
     return l.get(a.slice(i + 1)) ?? 'missing';
   }
-  private readFile(a: string): Buffer | null {
+  /**
+   * The first `max` bytes of a file (all of it when shorter), read into a scratch
+   * buffer: no fstat and no buffer per file, unlike readFileSync. Returns a view of
+   * the scratch buffer, valid until the next read.
+   */
+  private readFile(a: string, max: number): Buffer | null {
     if (this.kindOf(a) === 'missing') return null;
+    if (scratch.length < max) scratch = Buffer.allocUnsafe(max);
+    let fd: number | null = null;
     try {
-      return readFileSync(a);
+      fd = openSync(a, 'r');
+      let n = 0;
+      for (;;) {
+        const got = readSync(fd, scratch, n, max - n, null);
+        if (got === 0) break;
+        n += got;
+        if (n >= max) break;
+      }
+      return scratch.subarray(0, n);
     } catch {
       return null;
+    } finally {
+      if (fd !== null) closeSync(fd);
     }
   }
   readOptional(p: string): string | null {
     const a = this.abs(p);
     if (a === null) return null;
-    const buf = this.readFile(a);
-    if (buf === null) return null;
-    return stripNul((buf.length > MAX_ATTR_BYTES ? buf.subarray(0, MAX_ATTR_BYTES) : buf).toString('utf8'));
+    const buf = this.readFile(a, MAX_ATTR_BYTES);
+    return buf === null ? null : stripNul(buf.toString('utf8'));
   }
   readBytes(p: string, max: number): Uint8Array | null {
     const a = this.abs(p);
     if (a === null) return null;
-    const buf = this.readFile(a);
-    if (buf === null) return null;
-    return buf.length > max ? buf.subarray(0, max) : buf;
+    const buf = this.readFile(a, max);
+    return buf === null ? null : Buffer.from(buf); // a copy: callers keep it
   }
   readLink(p: string): string | null {
     const a = this.abs(p);
