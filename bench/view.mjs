@@ -94,6 +94,7 @@ try {
             t.view.load(r.value.snapshot, { collapseVfs: true, expandedPfs: [] });
             await t.view.drawn();
             const c = performance.now();
+            const tm = t.view.lastTimings;
             // Interactive: a selection (path highlight + details) is drawn.
             const id = t.view.deviceIds()[Math.floor(t.view.deviceIds().length / 2)];
             t.select(id);
@@ -103,7 +104,7 @@ try {
             t.view.zoomBy(0.8);
             await t.view.drawn();
             const e = performance.now();
-            return { fetch: b - a, draw: c - b, total: c - a, select: d - c, zoom: e - d, nodes: t.view.cy.nodes().length };
+            return { fetch: b - a, draw: c - b, total: c - a, select: d - c, zoom: e - d, nodes: t.view.cy.nodes().length, build: tm.build, add: tm.add, paint: c - b - tm.total };
           }),
         );
       }
@@ -114,11 +115,14 @@ try {
         loadToDrawnMs: Math.round(median(runs.map((r) => r.total))),
         fetchMs: Math.round(median(runs.map((r) => r.fetch))),
         drawMs: Math.round(median(runs.map((r) => r.draw))),
+        buildMs: Math.round(median(runs.map((r) => r.build))),
+        addMs: Math.round(median(runs.map((r) => r.add))),
+        paintMs: Math.round(median(runs.map((r) => r.paint))),
         selectMs: Math.round(median(runs.map((r) => r.select))),
         zoomFrameMs: Math.round(median(runs.map((r) => r.zoom))),
       };
       rows.push(row);
-      console.log(`${String(n).padStart(5)} devices (${row.nodes} nodes): load→drawn ${row.loadToDrawnMs} ms (fetch+parse ${row.fetchMs}, build+layout+draw ${row.drawMs}); select ${row.selectMs} ms; zoom frame ${row.zoomFrameMs} ms; first page load ${row.firstPageMs} ms`);
+      console.log(`${String(n).padStart(5)} devices (${row.nodes} nodes): load→drawn ${row.loadToDrawnMs} ms (fetch+parse ${row.fetchMs}; scene+layout+elements ${row.buildMs}, cy.add ${row.addMs}, style+first paint ${row.paintMs}); select ${row.selectMs} ms; zoom frame ${row.zoomFrameMs} ms; first page load ${row.firstPageMs} ms`);
       await page.close();
     } finally {
       child.kill('SIGTERM');

@@ -20,9 +20,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'font-size': FONT.size,
         'line-height': FONT.lineHeight / FONT.size,
         'text-wrap': 'wrap',
-        'text-max-width': '1000px',
+        // Every property costs per element on big graphs: only what differs from Cytoscape's defaults.
         'text-valign': 'center',
-        'text-halign': 'center',
         'text-justification': 'left',
         color: th.text,
         'border-width': 1.5,
@@ -56,10 +55,9 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
     { selector: 'node.numa.numa-unknown', style: { 'background-color': th.unknownFill, 'border-style': 'dashed' } },
   ];
   for (const [role, st] of Object.entries(ROLE_STYLE) as Array<[ViewRole, (typeof ROLE_STYLE)[ViewRole]]>) {
-    rules.push({ selector: `node.prim-${role}`, style: { shape: st.shape, 'background-color': st.fill[theme], 'border-color': st.border[theme], 'border-style': st.dashed ? 'dashed' : 'solid' } });
+    rules.push({ selector: `node.prim-${role}`, style: { shape: st.shape, 'background-color': st.fill[theme], 'border-color': st.border[theme], ...(st.dashed ? { 'border-style': 'dashed' } : {}) } });
   }
   rules.push(
-    { selector: 'node.device', style: { 'font-weight': 'normal' } },
     { selector: 'node.vf-group', style: { 'border-style': 'dashed', 'border-width': 2 } },
     { selector: 'node.locality-unknown', style: { 'border-style': 'dotted' } },
     { selector: 'node.link-downgraded', style: { 'border-color': MARKER_STYLE.downgraded.colour[theme], 'border-width': MARKER_STYLE.downgraded.width, 'border-style': 'dashed' } },
@@ -72,8 +70,6 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'curve-style': 'taxi',
         'taxi-direction': 'rightward',
         'taxi-turn': 24,
-        'taxi-turn-min-distance': 4,
-        'target-arrow-shape': 'none',
         'z-index-compare': 'manual',
         'z-index': 1,
       },

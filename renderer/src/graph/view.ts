@@ -31,8 +31,9 @@ export class GraphView {
   private hoverCbs: Array<(h: HoverInfo | null) => void> = [];
   private activateCbs: Array<(id: string) => void> = [];
   private matches: string[] = [];
-  /** Time the last load took, from elements to the first frame (ms). */
+  /** Time the last load took (ms): building scene+layout+elements, handing them to Cytoscape, total. */
   lastRenderMs = 0;
+  lastTimings = { build: 0, add: 0, total: 0 };
 
   constructor(container: HTMLElement, theme: ThemeName) {
     this.theme = theme;
@@ -94,12 +95,14 @@ export class GraphView {
     }
     const sel = this.selectedId();
     this.current = buildElements(snapshot, opts);
+    const t1 = performance.now();
     const big = this.current.scene.nodes.length > 400;
     const cy = this.cy;
     cy.batch(() => {
       cy.elements().remove();
       cy.add(this.current!.elements as never);
     });
+    const t2 = performance.now();
     // Big graphs: cheaper redraws while panning/zooming.
     const r = cy as unknown as { renderer(): { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean } };
     try {
@@ -113,6 +116,7 @@ export class GraphView {
     else if (sel) this.select(null);
     if (this.matches.length) this.highlightMatches();
     this.lastRenderMs = performance.now() - t0;
+    this.lastTimings = { build: t1 - t0, add: t2 - t1, total: this.lastRenderMs };
   }
 
   setTheme(theme: ThemeName): void {
