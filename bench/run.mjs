@@ -1,0 +1,146 @@
+// `npm run bench`: every benchmark of issue 7, then the tables of bench/RESULTS.md
+// (between its bench:begin/end markers; the analysis around them is written by hand)
+// and the raw numbers in bench/out/results.json.
+//   node bench/run.mjs [--only cli,scale,imports,capture,view] [--quick]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchCapture } from './capture.mjs';
+import { benchCli } from './cli.mjs';
+import { benchImports } from './imports.mjs';
+import { repo } from './lib/engine.mjs';
+import { machine } from './lib/timing.mjs';
+import { benchScale } from './scale.mjs';
+
+const arg = (k) => {
+  const i = process.argv.indexOf(k);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const quick = process.argv.includes('--quick');
+const only = new Set((arg('--only') ?? 'cli,scale,imports,capture,view').split(','));
+const log = (s) => process.stderr.write(`bench: ${s}\n`);
+
+const outDir = join(repo, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const resultsFile = join(outDir, 'results.json');
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+const results = { ...previous, machine: machine() };
+
+if (only.has('cli')) {
+  log('CLI end to end vs lstopo and lspci...');
+  results.cli = await benchCli({ runs: quick ? 5 : 21 });
+}
+if (only.has('scale')) {
+  log('engine scaling (generates bench/out/sysfs-N on first use: minutes)...');
+  results.scale = await benchScale({ runs: quick ? 2 : 5 });
+}
+if (only.has('imports')) {
+  log('lspci / hwloc XML imports...');
+  results.imports = await benchImports({ runs: quick ? 2 : 5 });
+}
+if (only.has('capture')) {
+  log('capture vs hwloc-gather-topology...');
+  results.capture = await benchCapture({ runs: quick ? 1 : 3 });
+}
+if (only.has('view')) {
+  const view = join(repo, 'bench', 'view.mjs');
+  if (existsSync(view)) {
+    log('view (bench/view.mjs, headless Chromium)...');
+    const r = spawnSync(process.execPath, [view], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 30 * 60_000 });
+    results.view = { status: r.status, output: `${r.stdout}${r.status === 0 ? '' : r.stderr.slice(-2000)}`.trim() };
+  } else results.view = { status: null, output: 'bench/view.mjs is not there yet' };
+}
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+
+// ---- RESULTS.md tables ----
+const f1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(1));
+const f0 = (x) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Math.round(x).toString());
+const md = [];
+const m = results.machine;
+md.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average at the end ${m.loadavg.join(' / ')} (a shared machine: other sessions were running VMs and test suites); NODE_EXTRA_CA_CERTS ${m.nodeExtraCaCerts}. Run ${m.date}.`);
+md.push('');
+if (results.cli) {
+  const c = results.cli;
+  md.push(`### 1. CLI end to end (\`node bench/cli.mjs\`) — ${c.fixture}, ${c.runs} interleaved rounds, medians`);
+  md.push('');
+  md.push(`Tools: ${Object.values(c.tools).join('; ')}. DIR is the archive unpacked with \`tar xjf\` (the same input lstopo and lspci read).`);
+  md.push('');
+  md.push('| command | wall ms (median) | p10–p90 | CPU ms (user+sys) | peak RSS MiB |');
+  md.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of [...c.startup, ...c.e2e]) md.push(`| ${r.name} | ${f1(r.wallMs)} | ${f0(r.wallP10)}–${f0(r.wallP90)} | ${f0(r.cpuMs)} | ${f1(r.peakRssKiB / 1024)} |`);
+  md.push('');
+  md.push('| ratio (wall, medians) | value | target |');
+  md.push('| --- | ---: | ---: |');
+  for (const [k, v] of Object.entries(c.ratios)) md.push(`| ${k} | ${v.toFixed(2)} | ${k.includes('lstopo') ? '≤ 1.0' : ''} |`);
+  md.push('');
+}
+if (results.scale) {
+  const s = results.scale;
+  md.push(`### 2. Engine scaling (\`node bench/scale.mjs\`) — read + build + annotate, in-process, fresh process per run, ${s.runs} runs, medians`);
+  md.push('');
+  md.push('| functions | ms (median) | min–max | µs / function | peak RSS MiB (process) | RSS before read MiB | warnings |');
+  md.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of s.rows) md.push(`| ${r.functions} | ${f0(r.ms)} | ${f0(r.msMin)}–${f0(r.msMax)} | ${f0(r.usPerFunction)} | ${f1(r.peakRssMiB)} | ${f1(r.rssBeforeMiB)} | ${r.warnings} |`);
+  md.push('');
+  const maxMs = Math.max(...s.rows.map((r) => r.ms));
+  md.push('Curve (time, one # per 2.5% of the largest):');
+  md.push('');
+  md.push('```');
+  for (const r of s.rows) md.push(`${String(r.functions).padStart(6)} ${'#'.repeat(Math.max(1, Math.round((40 * r.ms) / maxMs)))} ${f0(r.ms)} ms`);
+  md.push('```');
+  md.push('');
+  if (s.profile) {
+    md.push(`Top self-time frames, ${s.profile.functions} functions (\`node --cpu-prof\`, whole child process, ${f0(s.profile.totalMs)} ms sampled):`);
+    md.push('');
+    md.push('| frame | ms | % |');
+    md.push('| --- | ---: | ---: |');
+    for (const fr of s.profile.frames) md.push(`| \`${fr.name}\` | ${f1(fr.ms)} | ${f1(fr.pct)} |`);
+    md.push('');
+  }
+}
+if (results.imports) {
+  const im = results.imports;
+  md.push(`### 5. Imports (\`node bench/imports.mjs\`) — 10k-function texts from the real tools over a synthetic tree, parse + build, ${im.runs} runs, medians`);
+  md.push('');
+  md.push('| input | made by | bytes | functions | ms (median) | min | peak RSS MiB | target |');
+  md.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of im.rows) md.push(`| ${r.kind} | \`${r.command}\` (${r.tool}) | ${r.bytes} | ${r.functions} | ${f0(r.ms)} | ${f0(r.msMin)} | ${f1(r.peakRssMiB)} | < 300 |`);
+  md.push('');
+  for (const r of im.rows) {
+    if (!r.profile) continue;
+    md.push(`Top self-time frames, ${r.kind} (whole child process, including reading the file):`);
+    md.push('');
+    md.push('| frame | ms | % |');
+    md.push('| --- | ---: | ---: |');
+    for (const fr of r.profile.frames) md.push(`| \`${fr.name}\` | ${f1(fr.ms)} | ${f1(fr.pct)} |`);
+    md.push('');
+  }
+}
+if (results.capture) {
+  const c = results.capture;
+  md.push(`### 3. Live capture (\`node bench/capture.mjs\`) — this machine, ${c.runs} interleaved runs, medians`);
+  md.push('');
+  md.push('| tool | wall ms | CPU ms | archive bytes |');
+  md.push('| --- | ---: | ---: | ---: |');
+  for (const r of c.rows) md.push(`| ${r.name} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${r.archiveBytes} |`);
+  md.push('');
+  md.push(c.note);
+  md.push('');
+}
+if (results.view) {
+  md.push('### 4. View (`node bench/view.mjs`, by the UI helper)');
+  md.push('');
+  md.push('```');
+  md.push(results.view.output || `(exit ${results.view.status}, no output)`);
+  md.push('```');
+  md.push('');
+}
+const resultsMd = join(repo, 'bench', 'RESULTS.md');
+const begin = '<!-- bench:begin (generated by node bench/run.mjs; edit outside these markers) -->';
+const end = '<!-- bench:end -->';
+let doc = existsSync(resultsMd) ? readFileSync(resultsMd, 'utf8') : `# Benchmark results\n\n${begin}\n${end}\n`;
+const a = doc.indexOf(begin);
+const b = doc.indexOf(end);
+doc = a >= 0 && b > a ? `${doc.slice(0, a + begin.length)}\n${md.join('\n')}\n${doc.slice(b)}` : `${doc}\n${begin}\n${md.join('\n')}\n${end}\n`;
+writeFileSync(resultsMd, doc);
+log(`wrote ${resultsFile} and bench/RESULTS.md`);
