@@ -365,8 +365,14 @@ window.addEventListener('resize', () => view.cy.resize());
 };
 
 void (async () => {
-  await load(api.getTopology());
+  performance.mark('topolens:start');
+  const first = api.getTopology();
+  await first;
+  performance.mark('topolens:fetched');
+  await load(first);
+  performance.mark('topolens:loaded');
   await view.drawn();
+  performance.mark('topolens:drawn');
   (window as unknown as { __topolens: { ready: boolean } }).__topolens.ready = true;
   document.body.dataset['ready'] = 'true';
 })();

@@ -216,6 +216,16 @@ describe('topolens serve in Chromium: every fixture', () => {
     expect(await page.evaluate(() => document.body.className)).toBe('theme-dark');
     await page.evaluate(() => window.__topolens.view.fit());
     await page.screenshot({ path: join(SHOTS, `${fixtureSlug(file)}.dark.png`) });
+    // Interesting-only and plain-bridge toggles: fewer drawn, every device still accounted for.
+    await page.check('#opt-interesting');
+    await page.check('#opt-bridges');
+    const h2 = await hidden();
+    const d2 = await drawnDevices();
+    expect(h2['plain']!.length).toBeGreaterThan(0);
+    expect([...d2, ...h2['plain']!, ...h2['bridges']!, ...h2['collapsedVfs']!].sort()).toEqual(t.pci.devices.map((d) => d.address).sort());
+    expect(await page.locator('[data-testid=counts]').textContent()).toContain('plain functions hidden');
+    await page.uncheck('#opt-interesting');
+    await page.uncheck('#opt-bridges');
     // PNG of the view as shown.
     const [download] = await Promise.all([page.waitForEvent('download'), page.selectOption('[data-testid=export]', 'png')]);
     const png = readFileSync((await download.path())!);
@@ -264,6 +274,9 @@ describe('topolens serve: access control', () => {
   it('refuses cross-site style POSTs and oversized bodies, and stays inside the renderer folder', async () => {
     const auth = { Host: host(), Authorization: `Bearer ${served.token}` };
     expect((await raw('/api/reload', auth, 'POST')).status).toBe(403); // no X-Topolens header
+    const reload = await raw('/api/reload', { ...auth, 'X-Topolens': '1' }, 'POST');
+    expect(reload.status).toBe(200);
+    expect(JSON.parse(reload.body).ok).toBe(true);
     // Declares 200 MB (over the 64 MB limit) and sends a little: refused at once, unread.
     const big = await new Promise<string>((res, rej) => {
       const sock = connect(served.port, '127.0.0.1', () => {
