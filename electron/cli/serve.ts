@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../topology/errors';
@@ -86,7 +86,8 @@ function newestMtime(path: string): number {
 
 /** Sources the renderer bundle is built from (renderer/ plus the pure engine parts it imports). */
 function rendererSources(root: string): string[] {
-  return [join(root, 'renderer'), join(root, 'electron', 'topology', 'view'), join(root, 'electron', 'topology', 'export'), join(root, 'electron', 'topology', 'model.ts'), join(root, 'electron', 'ipc.ts')];
+  const t = join(root, 'electron', 'topology');
+  return [join(root, 'renderer'), join(t, 'view'), join(t, 'export'), join(t, 'parse', 'cpulist.ts'), join(t, 'model.ts'), join(root, 'electron', 'ipc.ts')];
 }
 
 /**
@@ -221,8 +222,11 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
     const h = (req.headers.host ?? '').toLowerCase();
     const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
     if (allowed.includes(h)) return true;
-    // Exposed on purpose: also the address it listens on.
-    return !!opts.allowRemote && (h === `${host}:${port}` || h === `[${host}]:${port}`);
+    if (!opts.allowRemote) return false;
+    // Exposed on purpose: the address it listens on; on a wildcard address any name of
+    // this machine (the token still guards every request).
+    if (host === '0.0.0.0' || host === '::') return h.endsWith(`:${port}`);
+    return h === `${host}:${port}` || h === `[${host}]:${port}`;
   };
 
   const send = (res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
@@ -328,7 +332,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
-  const shownHost = host === '::1' ? '[::1]' : host === 'localhost' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shownHost = host === '::1' ? '[::1]' : host === 'localhost' ? '127.0.0.1' : host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/?token=${token}`;
   return {
     server,
