@@ -8,6 +8,7 @@ import { InputError } from './errors';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type SourceKind } from './model';
 import { openArchiveFile, sniffCompression } from './sources/archive';
 import { readHostFacts } from './sources/host-facts';
+import { repairPciTree } from './sources/pci-tree';
 import { readSysfs } from './sources/read-sysfs';
 import { DiskRoot, type SysfsRoot } from './sources/sysfs-root';
 
@@ -27,6 +28,8 @@ export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
 
 export function snapshotFromRoot(root: SysfsRoot, kind: SourceKind, name: string, now: Date = new Date()): LoadResult {
   const r = readSysfs(root);
+  // A damaged or hostile tree (links into loops, missing bridges) must still be a tree.
+  const tree = repairPciTree(r.devices, root.name);
   const raw: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -34,9 +37,9 @@ export function snapshotFromRoot(root: SysfsRoot, kind: SourceKind, name: string
     source: { kind, name },
     machine: { ...r.machine, cpus: r.cpus },
     numaNodes: r.numaNodes,
-    pci: { devices: r.devices, hostBridges: r.hostBridges },
+    pci: { devices: tree.devices, hostBridges: r.hostBridges },
     cxl: r.cxl,
-    diagnostics: r.diagnostics,
+    diagnostics: tree.repairs.length ? [...r.diagnostics, ...tree.repairs] : r.diagnostics,
   };
   const topology = annotateTopology(raw);
   return { topology, diagnostics: topology.diagnostics };

@@ -42,15 +42,15 @@ const soup = fc
 
 describe('fuzz: lspci text', () => {
   it('random text', () => {
-    fuzz('lspci random', fc.oneof(fc.string({ maxLength: 2000 }), fc.string({ unit: 'binary', maxLength: 500 }), fc.string({ unit: 'grapheme', maxLength: 500 })), run, { runs: 800 });
+    fuzz('lspci random', fc.oneof(fc.string({ maxLength: 2000 }), fc.string({ unit: 'binary', maxLength: 500 }), fc.string({ unit: 'grapheme', maxLength: 500 })), run, { runs: 500 });
   });
   it('soups of real lines with nasty numbers', () => {
     fuzz('lspci line soup', soup, run, { runs: 800 });
   });
   it('mutated real captures (small: lab and sysfs-derived)', () => {
-    fuzz('lspci mutated lab', mutatedTexts(small), run, { runs: 500 });
+    fuzz('lspci mutated lab', mutatedTexts(small), run, { runs: 300 });
   });
   it('mutated real captures (large: real servers)', () => {
-    fuzz('lspci mutated servers', mutatedTexts(big), run, { runs: 120 });
+    fuzz('lspci mutated servers', mutatedTexts(big), run, { runs: 60 });
   });
 });

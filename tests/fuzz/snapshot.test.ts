@@ -76,8 +76,9 @@ function applyEdits(i: number, edits: readonly Edit[]): string {
     } else if (e.kind === 'dupDevice' && devices.length > 0) {
       devices.push(JSON.parse(JSON.stringify(devices[e.from % devices.length])) as Record<string, unknown>);
     } else if (e.kind === 'parent' && devices.length > 0) {
-      const d = devices[e.dev % devices.length]!;
-      d['parent'] = devices[e.to % devices.length]!['address'];
+      const d = devices[e.dev % devices.length];
+      const to = devices[e.to % devices.length];
+      if (d && typeof d === 'object' && to && typeof to === 'object') d['parent'] = to['address'];
     } else if (e.kind === 'proto') {
       const holder = get(ps[e.path % ps.length]!);
       if (holder && typeof holder === 'object') Object.defineProperty(holder, e.key, { value: e.value, enumerable: true, configurable: true, writable: true });

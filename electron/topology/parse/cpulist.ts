@@ -11,6 +11,8 @@ export function parseCpuList(text: string): number[] | null {
   // Collect ranges first and expand once after merging: hostile input such as
   // "0-1048576" repeated thousands of times must not cost billions of steps.
   const ranges: Array<[number, number]> = [];
+  let grouped: Uint8Array | null = null;
+  let groupedWork = 0;
   for (const part of s.split(',')) {
     const m = /^(\d+)(?:-(\d+))?(?::(\d+)\/(\d+))?$/.exec(part.trim());
     if (!m) return null;
@@ -22,10 +24,28 @@ export function parseCpuList(text: string): number[] | null {
     const group = m[4] !== undefined ? Number(m[4]) : 1;
     if (group <= 0 || used <= 0 || used > group) return null;
     if (group === 1) ranges.push([a, b]);
-    else for (let i = a; i <= b; i += group) ranges.push([i, Math.min(b, i + used - 1)]);
-    if (ranges.length > MAX_LIST_ID + 1) return null;
+    else {
+      // Grouped parts are marked in a bitmap, within a work budget, and become runs below.
+      groupedWork += b - a + 1;
+      if (groupedWork > 4 * (MAX_LIST_ID + 1)) return null;
+      grouped ??= new Uint8Array(MAX_LIST_ID + 1);
+      for (let i = a; i <= b; i += 1) if ((i - a) % group < used) grouped[i] = 1;
+    }
   }
   ranges.sort((x, y) => x[0] - y[0]);
+  if (grouped) {
+    // Merged plain ranges join the bitmap (each id marked once), then one scan lists it.
+    let nextId = 0;
+    for (const [a, b] of ranges) {
+      for (let i = a > nextId ? a : nextId; i <= b; i += 1) grouped[i] = 1;
+      if (b + 1 > nextId) nextId = b + 1;
+    }
+    let n = 0;
+    for (let i = 0; i <= MAX_LIST_ID; i += 1) n += grouped[i]!;
+    const ids = new Array<number>(n);
+    for (let i = 0, k = 0; i <= MAX_LIST_ID; i += 1) if (grouped[i]) ids[k++] = i;
+    return ids;
+  }
   // Count, then fill a preallocated array (several times faster than push for big lists).
   let total = 0;
   let next = 0;

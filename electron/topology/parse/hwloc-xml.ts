@@ -510,7 +510,7 @@ function finishDistances(d: DistBuilding, warn: Warn): HwlocDistances | null {
     // relative to latency_base.
     const base = Number(a.latency_base ?? '1');
     const values = d.v1Values.map((v) => Math.round(v * (Number.isFinite(base) ? base : 1)));
-    if (values.length !== nbobjs * nbobjs || values.some((v) => !Number.isFinite(v))) {
+    if (values.length !== nbobjs * nbobjs || values.some((v) => !Number.isFinite(v) || v < 0)) {
       warn(d.line, `v1 distances: ${values.length} latency values for ${nbobjs} objects; ignored`);
       return null;
     }
@@ -519,7 +519,7 @@ function finishDistances(d: DistBuilding, warn: Warn): HwlocDistances | null {
   const nums = (s: string): number[] => s.split(/\s+/).filter((x) => x !== '').map(Number);
   const indexes = nums(d.indexesText);
   const values = nums(d.valuesText);
-  if (indexes.length !== nbobjs || values.length !== nbobjs * nbobjs || [...indexes, ...values].some((v) => !Number.isFinite(v))) {
+  if (indexes.length !== nbobjs || values.length !== nbobjs * nbobjs || [...indexes, ...values].some((v) => !Number.isFinite(v) || v < 0)) {
     warn(d.line, `distances2 "${a.name ?? ''}": ${indexes.length} indexes and ${values.length} values for ${nbobjs} objects; ignored`);
     return null;
   }

@@ -287,10 +287,17 @@ function parseLinkSta(value: string): LspciLinkSta {
   };
 }
 
+/** A non-negative decimal as lspci prints NUMA nodes and IOMMU groups; null otherwise. */
 function intOrNull(s: string | undefined): number | null {
   if (s === undefined) return null;
-  const n = Number.parseInt(s, 10);
-  return Number.isFinite(n) ? n : null;
+  const m = /^\s*(\d{1,9})\b/.exec(s);
+  return m ? Number(m[1]) : null;
+}
+
+/** Two hex digits (revision, prog-if) or null: damaged text must not leak into IDs. */
+function hex2OrNull(s: string): string | null {
+  const v = s.trim().toLowerCase();
+  return /^[0-9a-f]{2}$/.test(v) ? v : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -932,10 +939,10 @@ function applyVmm(rec: LspciRecord, key: string, value: string): void {
       return;
     }
     case 'Rev':
-      rec.revision = value.toLowerCase();
+      rec.revision = hex2OrNull(value);
       return;
     case 'ProgIf':
-      rec.progIf = value.toLowerCase();
+      rec.progIf = hex2OrNull(value);
       return;
     case 'Driver':
       rec.driver = value || null;
@@ -984,8 +991,8 @@ function parseMachineLine(rec: LspciRecord, rest: string): boolean {
   }
   if (quoted[4]) rec.subsystemDeviceId = splitNameId(quoted[4]).id;
   for (const o of opts) {
-    if (o.startsWith('-r')) rec.revision = o.slice(2).toLowerCase();
-    if (o.startsWith('-p')) rec.progIf = o.slice(2).toLowerCase();
+    if (o.startsWith('-r')) rec.revision = hex2OrNull(o.slice(2));
+    if (o.startsWith('-p')) rec.progIf = hex2OrNull(o.slice(2));
   }
   return true;
 }

@@ -19,7 +19,7 @@ import type {
   PciDevice,
   PortKind,
 } from '../model';
-import { canonicalCpuList, formatCpuList, parseCpuList, parseCpuMask } from '../parse/cpulist';
+import { canonicalCpuList, formatCpuList, MAX_LIST_ID, parseCpuList, parseCpuMask } from '../parse/cpulist';
 import {
   formatLinkSpeed,
   HOST_BRIDGE_RE,
@@ -231,8 +231,9 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     const iommuGroup = groupName !== null && /^\d+$/.test(groupName) ? Number(groupName) : null;
 
     // SR-IOV.
-    const totalVfs = parseIntValue(rd('sriov_totalvfs'));
-    const numVfs = parseIntValue(rd('sriov_numvfs'));
+    const count = (v: number | null) => (v !== null && v >= 0 ? v : null);
+    const totalVfs = count(parseIntValue(rd('sriov_totalvfs')));
+    const numVfs = count(parseIntValue(rd('sriov_numvfs')));
     const physfnDir = root.readLink(`${dir}/physfn`);
     const physfn = physfnDir ? normalizeAddress(posix.basename(physfnDir.replace(/\/+$/, ''))) : null;
     const vfs: Array<[number, string]> = [];
@@ -428,9 +429,10 @@ function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
   const base = 'sys/devices/system/node';
   const ids = root
     .list(base)
-    .map((n) => /^node(\d+)$/.exec(n))
+    .map((n) => /^node(\d{1,5})$/.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
+    .filter((id) => id <= 65535) // absurd names in a hostile capture are not nodes
     .sort((a, b) => a - b);
   const nodes: NumaNode[] = [];
   for (const id of ids) {
@@ -440,7 +442,7 @@ function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
     if (cpuRaw !== null && cpus === null) d.warn(`${dir}/cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`);
     if (cpus === null) {
       // Old kernels: cpuN links inside the node directory.
-      const viaLinks = root.list(dir).map((n) => /^cpu(\d+)$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+      const viaLinks = root.list(dir).map((n) => /^cpu(\d{1,7})$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).filter((c) => c <= MAX_LIST_ID);
       cpus = formatCpuList(viaLinks);
     }
     const memRaw = root.readOptional(`${dir}/meminfo`);
@@ -464,9 +466,10 @@ function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; 
   const base = 'sys/devices/system/cpu';
   const ids = root
     .list(base)
-    .map((n) => /^cpu(\d+)$/.exec(n))
+    .map((n) => /^cpu(\d{1,7})$/.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
+    .filter((c) => c <= MAX_LIST_ID) // absurd names in a hostile capture are not CPUs
     .sort((a, b) => a - b);
   const nodeOf = new Map<number, number>();
   for (const n of nodes) for (const c of parseCpuList(n.cpus) ?? []) nodeOf.set(c, n.id);
@@ -474,7 +477,7 @@ function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; 
   const infoById = new Map<number, Record<string, string>>();
   for (const rec of cpuinfo) {
     const p = rec['processor'];
-    if (p !== undefined && /^\d+$/.test(p)) infoById.set(Number(p), rec);
+    if (p !== undefined && /^\d{1,7}$/.test(p) && Number(p) <= MAX_LIST_ID) infoById.set(Number(p), rec);
   }
   const arm = cpuinfo.some((r) => 'cpu implementer' in r);
   const num = (p: string) => {
@@ -490,7 +493,7 @@ function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; 
     const dir = `${base}/cpu${id}`;
     let node = nodeOf.get(id) ?? null;
     if (node === null) {
-      const link = root.list(dir).find((n) => /^node\d+$/.test(n));
+      const link = root.list(dir).find((n) => /^node\d{1,5}$/.test(n) && Number(n.slice(4)) <= 65535);
       if (link) node = Number(link.slice(4));
     }
     const pkg = num(`${dir}/topology/physical_package_id`);
@@ -625,7 +628,8 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
       ports.push({ name, kind, parent: parentPort, uport: up ? posix.basename(up) : memdev });
     } else if (/^decoder\d+\.\d+$/.test(name)) {
       const port = dir.split('/').slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? '';
-      const iw = parseIntValue(rd('interleave_ways'));
+      const iwRaw = parseIntValue(rd('interleave_ways'));
+      const iw = iwRaw !== null && iwRaw >= 0 ? iwRaw : null;
       decoders.push({ name, port, start: rd('start'), sizeBytes: size('size'), interleaveWays: iw, region: rd('region') || null });
     }
   }

@@ -4,8 +4,9 @@
 // missing or form a cycle) with a warning each. Unknown extra fields are kept.
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError } from '../errors';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type PciDevice, type Snapshot } from '../model';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot } from '../model';
 import schema from '../schema/snapshot.schema.json';
+import { repairPciTree } from './pci-tree';
 
 /** Deepest nesting of arrays/objects accepted; real snapshots are about 6 deep. */
 export const MAX_SNAPSHOT_DEPTH = 64;
@@ -80,59 +81,15 @@ function tooDeep(data: unknown, max: number): boolean {
 }
 
 /**
- * What the schema cannot say. Decided: these are repaired, not fatal, because a
- * repair is unambiguous and keeps the rest of a stranger's capture usable —
- *  - a second device with an address already seen is dropped (the first one is kept);
- *  - a parent naming no device in the snapshot becomes null (the device shows at the
- *    top of its host bridge);
- *  - a parent chain that loops is cut at the first device of the loop, in file order.
- * Each repair adds one warning diagnostic naming the device.
+ * What the schema cannot say (see pci-tree.ts). Decided: repaired, not fatal, because
+ * the repair is unambiguous and keeps the rest of a stranger's capture usable —
+ * duplicates dropped (first kept), missing parents made null, parent loops cut — with
+ * one warning diagnostic per repair, added to the snapshot's diagnostics.
  */
 export function repairSnapshot(t: Snapshot, name: string): { topology: Snapshot; repairs: Diagnostic[] } {
-  const repairs: Diagnostic[] = [];
-  const warn = (address: string, message: string) => repairs.push({ severity: 'warning', path: name, address, message });
-  const byAddr = new Map<string, PciDevice>();
-  let devices: PciDevice[] = [];
-  for (const d of t.pci.devices) {
-    if (byAddr.has(d.address)) {
-      warn(d.address, `duplicate device address ${d.address}: kept the first entry, dropped this one`);
-      continue;
-    }
-    byAddr.set(d.address, d);
-    devices.push(d);
-  }
-  const parent = new Map<string, string | null>();
-  for (const d of devices) {
-    if (d.parent !== null && !byAddr.has(d.parent)) {
-      warn(d.address, `parent ${d.parent} is not in the snapshot: shown at the top of its host bridge`);
-      parent.set(d.address, null);
-    } else parent.set(d.address, d.parent);
-  }
-  // Cycle detection: walk each chain once; 0 = unvisited, 1 = on the current walk, 2 = done.
-  const state = new Map<string, number>();
-  for (const d of devices) {
-    const walk: string[] = [];
-    let cur: string | null = d.address;
-    while (cur !== null && (state.get(cur) ?? 0) === 0) {
-      state.set(cur, 1);
-      walk.push(cur);
-      cur = parent.get(cur) ?? null;
-    }
-    if (cur !== null && state.get(cur) === 1) {
-      const loop = walk.slice(walk.indexOf(cur));
-      const first = devices.find((x) => loop.includes(x.address))!.address;
-      warn(first, `parent links form a loop (${loop.join(' → ')} → ${cur}): cut above ${first}`);
-      parent.set(first, null);
-    }
-    for (const a of walk) state.set(a, 2);
-  }
-  const changed = repairs.length > 0;
-  if (!changed) return { topology: t, repairs };
-  devices = devices.map((d) => (parent.get(d.address) === d.parent ? d : { ...d, parent: parent.get(d.address) ?? null }));
-  return {
-    topology: { ...t, pci: { ...t.pci, devices }, diagnostics: [...t.diagnostics, ...repairs] },
-    repairs,
-  };
+  const { devices, repairs } = repairPciTree(t.pci.devices, name);
+  if (repairs.length === 0) return { topology: t, repairs };
+  return { topology: { ...t, pci: { ...t.pci, devices }, diagnostics: [...t.diagnostics, ...repairs] }, repairs };
 }
 
 /** Parse and check a snapshot. Throws InputError for unusable input. */

@@ -233,22 +233,26 @@ export class MemRoot implements SysfsRoot {
       cur = parent;
     }
   }
-  /** Follow links in every component, inside the root. */
-  private canonical(p: string): string | null {
+  /**
+   * Follow links in every component, inside the root. At most 40 links in all, as the
+   * kernel's ELOOP limit: the count carries across restarts, so a loop of links (a → b
+   * → a) ends in null instead of unbounded recursion.
+   */
+  private canonical(p: string, hops = 0): string | null {
     const n = normalizeInRoot(p);
     if (n === null) return null;
     if (n === '') return '';
     const parts = n.split('/');
     let cur = '';
-    for (let i = 0, hops = 0; i < parts.length; i += 1) {
+    for (let i = 0; i < parts.length; i += 1) {
       const next = cur === '' ? parts[i]! : `${cur}/${parts[i]}`;
       const e = this.entries.get(next);
       if (e && e.type === 'link') {
-        if ((hops += 1) > 40) return null;
+        if (hops + 1 > 40) return null;
         const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(cur, e.target));
         if (t === null) return null;
         const rest = parts.slice(i + 1);
-        return this.canonical([t, ...rest].filter((s) => s !== '').join('/'));
+        return this.canonical([t, ...rest].filter((s) => s !== '').join('/'), hops + 1);
       }
       cur = next;
     }

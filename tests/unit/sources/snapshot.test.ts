@@ -82,7 +82,7 @@ describe('parseSnapshot: what the schema cannot express', () => {
     const t = mutateDevice(3, (d) => (d['parent'] = '0000:ee:00.0'));
     const r = parseSnapshot(text(t), 's');
     expect(r.topology.pci.devices[3]!.parent).toBeNull();
-    expect(messages(t)).toEqual(['parent 0000:ee:00.0 is not in the snapshot: shown at the top of its host bridge']);
+    expect(messages(t)).toEqual(['parent 0000:ee:00.0 is not a device in this input: shown at the top of its host bridge']);
     expect(r.topology.diagnostics.at(-1)!.address).toBe(t.pci.devices[3]!.address);
   });
   it('cuts parent loops (self-parent and longer)', () => {

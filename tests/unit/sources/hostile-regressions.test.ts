@@ -1,0 +1,76 @@
+// Regressions for bugs the fuzz suite (tests/fuzz) found; each case is the smallest
+// input that showed the bug.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { snapshotFromRoot } from '../../../electron/topology/load';
+import { writeTar } from '../../../electron/topology/parse/tar';
+import { openArchiveBytes } from '../../../electron/topology/sources/archive';
+import { snapshotFromLspci } from '../../../electron/topology/sources/lspci';
+import { MemRoot, type MemEntry } from '../../../electron/topology/sources/sysfs-root';
+import { checkSnapshot } from '../../fuzz/harness';
+
+const file = (s: string): MemEntry => ({ type: 'file', data: Buffer.from(s) });
+const link = (target: string): MemEntry => ({ type: 'link', target });
+
+describe('fuzz regressions', () => {
+  it('a loop of two symlinks in an archive ends (was: RangeError, maximum call stack)', () => {
+    const tar = writeTar([
+      { path: 'cap/sys/bus/pci/devices/0000:00:01.0', type: 'symlink', linkTarget: '../../../devices/pci0000:00/0000:00:01.0' },
+      { path: 'cap/sys/devices/pci0000:00/0000:00:01.0/vendor', type: 'file', data: Buffer.from('0x8086\n') },
+      { path: 'cap/sys/devices/pci0000:00/0000:00:01.0/net', type: 'symlink', linkTarget: '/sys/a' },
+      { path: 'cap/sys/a', type: 'symlink', linkTarget: 'b' },
+      { path: 'cap/sys/b', type: 'symlink', linkTarget: '/sys/a' },
+    ]);
+    const a = openArchiveBytes(gzipSync(tar), 'loop.tar.gz');
+    expect(a.root.readOptional('sys/a/x')).toBeNull();
+    expect(a.root.list('sys/b')).toEqual([]);
+    const t = snapshotFromRoot(a.root, 'archive', 'loop.tar.gz').topology;
+    expect(t.pci.devices.map((d) => d.address)).toEqual(['0000:00:01.0']);
+    checkSnapshot(t);
+  });
+
+  it('device links that make two functions each other\'s parent are cut, with a warning', () => {
+    const tree = new Map<string, MemEntry>([
+      ['sys/bus/pci/devices/0000:00:01.0', link('../../../devices/pci0000:00/0000:00:02.0/0000:00:01.0')],
+      ['sys/bus/pci/devices/0000:00:02.0', link('../../../devices/pci0000:00/0000:00:01.0/0000:00:02.0')],
+      ['sys/devices/pci0000:00/0000:00:02.0/0000:00:01.0/vendor', file('0x8086\n')],
+      ['sys/devices/pci0000:00/0000:00:01.0/0000:00:02.0/vendor', file('0x8086\n')],
+    ]);
+    const t = snapshotFromRoot(new MemRoot(tree, 'x'), 'sysfs-dir', 'x').topology;
+    expect(t.pci.devices.find((d) => d.address === '0000:00:01.0')!.parent).toBeNull();
+    expect(t.pci.devices.find((d) => d.address === '0000:00:02.0')!.parent).toBe('0000:00:01.0');
+    expect(t.diagnostics.some((d) => /parent links form a loop/.test(d.message))).toBe(true);
+    checkSnapshot(t);
+  });
+
+  it('a parent bridge missing from the capture becomes null (was: an edge to nothing)', () => {
+    const tree = new Map<string, MemEntry>([
+      ['sys/bus/pci/devices/0000:01:00.0', link('../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0')],
+      ['sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0/vendor', file('0x8086\n')],
+    ]);
+    const t = snapshotFromRoot(new MemRoot(tree, 'x'), 'sysfs-dir', 'x').topology;
+    expect(t.pci.devices[0]!.parent).toBeNull();
+    checkSnapshot(t);
+  });
+
+  it('lspci: negative IOMMU group / NUMA node and damaged rev or prog-if are not copied into the model', () => {
+    const text = [
+      'Slot:\t0000:00:00.0',
+      'Class:\tHost bridge [0600]',
+      'Vendor:\tIntel Corporation [8086]',
+      'Device:\tDRAM Controller [29c0]',
+      'Rev:\t-785410305',
+      'ProgIf:\t103219855',
+      'IOMMUGroup:\t-2',
+      'NUMANode:\t-1',
+      '',
+    ].join('\n');
+    const { topology } = snapshotFromLspci(text, 'x.txt');
+    const d = topology.pci.devices[0]!;
+    expect(d.iommuGroup).toBeNull();
+    expect(d.numaNode).toBeNull();
+    expect(d.revision).toBeNull();
+    expect(d.classCode).toBe('0x060000');
+    checkSnapshot(topology);
+  });
+});
