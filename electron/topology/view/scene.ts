@@ -119,9 +119,17 @@ export function deviceLines(d: PciDevice): string[] {
   const os = d.osDevices.map((o) => o.name);
   const drv = d.driver ?? (d.driverOverride ? `override ${d.driverOverride}` : 'no driver');
   lines.push(clip([drv, ...os].join(' · ')));
-  if (d.link?.downgraded) lines.push(clip(`⚠ ${describeLink(d.link)}`));
+  if (d.link?.downgraded) lines.push(clip(`⚠ ${shortLink(d.link)}`));
   if (d.sriov && !d.sriov.physfn && (d.sriov.totalVfs ?? 0) > 0) lines.push(clip(`SR-IOV ${d.sriov.numVfs ?? d.sriov.vfs.length}/${d.sriov.totalVfs} VFs`));
   return lines;
+}
+
+/** "x4/x16 · 2.5 of 8 GT/s": current of max, only where they differ (the ⚠ says downgraded). */
+export function shortLink(l: NonNullable<PciDevice['link']>): string {
+  const w = l.width === null ? '' : l.maxWidth !== null && l.width < l.maxWidth ? `x${l.width}/x${l.maxWidth}` : `x${l.width}`;
+  const slower = l.speed && l.maxSpeed && Number.parseFloat(l.speed) < Number.parseFloat(l.maxSpeed);
+  const sp = !l.speed ? '' : slower ? `${l.speed.replace(/ GT\/s$/, '')} of ${l.maxSpeed}` : l.speed;
+  return [w, sp].filter(Boolean).join(' · ') || describeLink(l);
 }
 
 export function deviceClasses(d: PciDevice): string[] {
