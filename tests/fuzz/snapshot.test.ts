@@ -89,7 +89,7 @@ function applyEdits(i: number, edits: readonly Edit[]): string {
 
 describe('fuzz: snapshot JSON', () => {
   it('structural edits of real snapshots', () => {
-    fuzz('snapshot edits', fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([i, e]) => applyEdits(i, e)), run, { runs: 1500 });
+    fuzz('snapshot edits', fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([i, e]) => applyEdits(i, e)), run, { runs: 1000 });
   });
   it('parent loops and duplicates only (each must load, repaired)', () => {
     const loops = fc.tuple(fc.nat({ max: bases.length - 1 }), fc.array(fc.oneof(fc.record({ kind: fc.constant('parent' as const), dev: fc.nat(), to: fc.nat() }), fc.record({ kind: fc.constant('dupDevice' as const), from: fc.nat() })), { minLength: 1, maxLength: 12 }));
