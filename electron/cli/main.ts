@@ -116,6 +116,11 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Run and map errors to exit codes and one-line messages. */
 export async function run(argv: string[]): Promise<number> {
+  // `topolens show | head`: the reader went away; stop quietly, like other Unix tools.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   try {
     return await main(argv);
   } catch (e) {

@@ -53,8 +53,8 @@ class RecordingRoot implements SysfsRoot {
     this.recordPath(r);
     this.files.set(r, data);
   }
-  readOptional(p: string) {
-    const v = this.inner.readOptional(p);
+  readOptional(p: string, max?: number) {
+    const v = this.inner.readOptional(p, max);
     if (v !== null) this.recordFile(p, Buffer.from(v, 'utf8'));
     return v;
   }

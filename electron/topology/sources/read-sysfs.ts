@@ -44,7 +44,7 @@ import {
 } from '../annotate/cpu';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
 import { refinePortKinds } from '../annotate/ports';
-import { linkBasename, resolveLink, type SysfsRoot } from './sysfs-root';
+import { linkBasename, MAX_PROC_BYTES, resolveLink, type SysfsRoot } from './sysfs-root';
 
 
 export interface SysfsReadResult {
@@ -473,7 +473,7 @@ function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; 
     .sort((a, b) => a - b);
   const nodeOf = new Map<number, number>();
   for (const n of nodes) for (const c of parseCpuList(n.cpus) ?? []) nodeOf.set(c, n.id);
-  const cpuinfo = parseCpuinfo(root.readOptional('proc/cpuinfo'));
+  const cpuinfo = parseCpuinfo(root.readOptional('proc/cpuinfo', MAX_PROC_BYTES));
   const infoById = new Map<number, Record<string, string>>();
   for (const rec of cpuinfo) {
     const p = rec['processor'];
@@ -754,7 +754,7 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
   } else {
     cpuModel = cpuinfo.find((r) => r['cpu'])?.['cpu'] ?? cpuinfo.find((r) => r['uarch'])?.['uarch'] ?? null;
   }
-  const memTotal = parseNodeMemTotal(root.readOptional('proc/meminfo'));
+  const memTotal = parseNodeMemTotal(root.readOptional('proc/meminfo', MAX_PROC_BYTES));
   const dmi = (f: string) => root.readOptional(`sys/class/dmi/id/${f}`)?.trim() || null;
   return {
     devices,

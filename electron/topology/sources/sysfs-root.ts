@@ -9,7 +9,7 @@ export interface SysfsRoot {
   /** Human name for diagnostics: "/", a directory, or an archive file. */
   readonly name: string;
   /** File text, or null when it is missing or unreadable (normal in sysfs). */
-  readOptional(path: string): string | null;
+  readOptional(path: string, max?: number): string | null;
   /** Raw link target, or null when `path` is not a symlink. */
   readLink(path: string): string | null;
   /** Entry names of a directory (following links), [] when missing. */
@@ -21,6 +21,8 @@ export interface SysfsRoot {
 
 /** Largest sysfs attribute the engine reads; real ones are a page at most. */
 export const MAX_ATTR_BYTES = 64 * 1024;
+/** procfs files that grow with the machine (/proc/cpuinfo is ~1.5 KiB per x86 CPU). */
+export const MAX_PROC_BYTES = 32 * 1024 * 1024;
 
 /** Some capture tools store attributes with a trailing NUL; sysfs text never has one. */
 function stripNul(s: string): string {
@@ -153,10 +155,10 @@ export class DiskRoot implements SysfsRoot {
       if (fd !== null) closeSync(fd);
     }
   }
-  readOptional(p: string): string | null {
+  readOptional(p: string, max = MAX_ATTR_BYTES): string | null {
     const a = this.abs(p);
     if (a === null) return null;
-    const buf = this.readFile(a, MAX_ATTR_BYTES);
+    const buf = this.readFile(a, max);
     return buf === null ? null : stripNul(buf.toString('utf8'));
   }
   readBytes(p: string, max: number): Uint8Array | null {
@@ -264,10 +266,10 @@ export class MemRoot implements SysfsRoot {
     const e = this.entries.get(c);
     return e && e.type === 'file' ? e.data : null;
   }
-  readOptional(p: string): string | null {
+  readOptional(p: string, max = MAX_ATTR_BYTES): string | null {
     const d = this.fileAt(p);
     if (!d) return null;
-    return stripNul(Buffer.from(d.buffer, d.byteOffset, Math.min(d.length, MAX_ATTR_BYTES)).toString('utf8'));
+    return stripNul(Buffer.from(d.buffer, d.byteOffset, Math.min(d.length, max)).toString('utf8'));
   }
   readBytes(p: string, max: number): Uint8Array | null {
     const d = this.fileAt(p);

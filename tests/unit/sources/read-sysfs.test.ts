@@ -138,4 +138,15 @@ describe('sysfs reader', () => {
     expect(fromMem).toEqual(fromDisk);
     expect(fromDisk.pci.devices.length).toBe(137);
   });
+  it('reads all of a big /proc/cpuinfo (a 192-CPU x86 box writes ~300 KiB)', () => {
+    const flags = 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm '.repeat(12);
+    const block = (i: number) => `processor\t: ${i}\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Platinum 8480+\nphysical id\t: ${i >> 6}\ncore id\t\t: ${i % 64}\nflags\t\t: ${flags}\n\n`;
+    const text = Array.from({ length: 192 }, (_, i) => block(i)).join('');
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    const root = kernelLikeTree({ 'proc/cpuinfo': text });
+    const t = snapshotFromRoot(new DiskRoot(root), 'sysfs-dir', 't').topology;
+    expect(t.machine.cpus).toHaveLength(192);
+    expect(t.machine.cpus[191]).toMatchObject({ id: 191, package: 2, core: 63 });
+    expect(t.machine.arch).toBe('x86_64');
+  });
 });
