@@ -195,13 +195,24 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
       if (raw !== null && v === null) d.warn(`${dir}/${f}`, `unrecognised value "${raw.trim().slice(0, 40)}"`, address);
       return v;
     };
+    // vendor, device and class come from their files (the kernel's quirks may have
+    // corrected them, and lspci reads them too); revision and a type-0 header's
+    // subsystem ids from the first 64 bytes of config space, as hwloc does — three
+    // fewer files per function. Without config space, the files.
+    const cfgBytes = root.readBytes(`${dir}/config`, 4096);
+    const head = cfgBytes && cfgBytes.length >= 64 ? cfgBytes : null;
+    const hex = (lo: number, digits: number) => {
+      const v = digits === 2 ? head![lo]! : head![lo]! | (head![lo + 1]! << 8);
+      return `0x${v.toString(16).padStart(digits, '0')}`;
+    };
     const vendorId = id('vendor') ?? '0xffff';
+    if (vendorId === '0xffff' && !root.exists(`${dir}/vendor`)) d.warn(`${dir}/vendor`, 'missing vendor file', address);
     const deviceId = id('device') ?? '0xffff';
     const classCode = id('class', 6) ?? '0x000000';
-    const subsystemVendorId = id('subsystem_vendor');
-    const subsystemDeviceId = id('subsystem_device');
-    const revision = id('revision', 2);
-    if (rd('vendor') === null) d.warn(`${dir}/vendor`, 'missing vendor file', address);
+    const type0 = head !== null && (head[0x0e]! & 0x7f) === 0;
+    const subsystemVendorId = type0 ? hex(0x2c, 4) : id('subsystem_vendor');
+    const subsystemDeviceId = type0 ? hex(0x2e, 4) : id('subsystem_device');
+    const revision = head ? hex(0x08, 2) : id('revision', 2);
 
     const numaRaw = rd('numa_node');
     let numaNode = parseIntValue(numaRaw);
@@ -211,21 +222,24 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
       numaNode = null;
     }
     // local_cpus (the mask) is what the kernel derives local_cpulist from, and what
-    // hwloc reads; prefer it and say so when a capture's two files disagree.
+    // hwloc reads; local_cpulist only stands in when the mask is missing or garbled.
     const maskRaw = rd('local_cpus');
-    const cpuRaw = rd('local_cpulist');
     const fromMask = maskRaw === null ? null : parseCpuMask(maskRaw);
-    const fromList = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
     if (maskRaw !== null && fromMask === null) d.warn(`${dir}/local_cpus`, `unrecognised CPU mask "${maskRaw.trim().slice(0, 40)}"`, address);
-    if (cpuRaw !== null && fromList === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
-    let localCpus = fromMask !== null ? formatCpuList(fromMask) : fromList;
-    if (fromMask !== null && fromList !== null && formatCpuList(fromMask) !== fromList) {
-      d.warn(`${dir}/local_cpulist`, `disagrees with local_cpus (${formatCpuList(fromMask)}); using local_cpus`, address);
+    let localCpus: string | null;
+    if (fromMask !== null) localCpus = formatCpuList(fromMask);
+    else {
+      const cpuRaw = rd('local_cpulist');
+      localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
+      if (cpuRaw !== null && localCpus === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
     }
     if (localCpus === '') localCpus = null;
 
     const driver = linkBasename(root, `${dir}/driver`);
-    const ovRaw = rd('driver_override')?.trim() ?? null;
+    // driver_override only matters while nothing is bound, or when a userspace driver is
+    // (that is how dpdk-devbind and spdk setup.sh bind): skip the read otherwise.
+    const wantOverride = driver === null || driver === 'vfio-pci' || driver === 'uio_pci_generic' || driver === 'igb_uio';
+    const ovRaw = wantOverride ? (rd('driver_override')?.trim() ?? null) : null;
     const driverOverride = ovRaw && ovRaw !== '(null)' ? ovRaw : null;
     const groupName = linkBasename(root, `${dir}/iommu_group`);
     const iommuGroup = groupName !== null && /^\d+$/.test(groupName) ? Number(groupName) : null;
@@ -254,7 +268,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
         ? { totalVfs, numVfs, physfn, vfs: vfs.map((v) => v[1]) }
         : null;
 
-    const cfg = parseConfigHeader(root.readBytes(`${dir}/config`, 4096));
+    const cfg = parseConfigHeader(cfgBytes);
     const cls = parseInt(classCode.slice(2, 6), 16);
     const isBridgeClass = cls === 0x0604 || cls === 0x0609;
     let portKind: PortKind = cfg?.pcieType != null ? (pcieTypeToKind(cfg.pcieType) ?? 'endpoint') : 'endpoint';

@@ -2,7 +2,7 @@
 // directory holding `sys/` and `proc/`, or an archive unpacked in memory. Paths are
 // root-relative POSIX ("sys/bus/pci/devices"). Links are resolved inside the root and
 // never leave it. It parses nothing.
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { posix, resolve as resolvePath, sep } from 'node:path';
 
 export interface SysfsRoot {
@@ -137,16 +137,27 @@ export class DiskRoot implements SysfsRoot {
    */
   private readFile(a: string, max: number): Buffer | null {
     if (this.kindOf(a) === 'missing') return null;
+    if (max > MAX_ATTR_BYTES) {
+      // procfs files that grow with the machine come in page-sized pieces: read to EOF.
+      try {
+        const whole = readFileSync(a);
+        return whole.length > max ? whole.subarray(0, max) : whole;
+      } catch {
+        return null;
+      }
+    }
     if (scratch.length < max) scratch = Buffer.allocUnsafe(max);
     let fd: number | null = null;
     try {
       fd = openSync(a, 'r');
       let n = 0;
       for (;;) {
-        const got = readSync(fd, scratch, n, max - n, null);
-        if (got === 0) break;
+        const want = max - n;
+        const got = readSync(fd, scratch, n, want, null);
         n += got;
-        if (n >= max) break;
+        // A sysfs attribute comes whole in its first read, and a short read of a regular
+        // file is its end: no second read() just to see EOF.
+        if (got === 0 || got < want || n >= max) break;
       }
       return scratch.subarray(0, n);
     } catch {
