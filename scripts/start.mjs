@@ -19,7 +19,7 @@ export function electronBinary() {
     return { path: null, why: 'the electron package is not installed (npm ci installs it)' };
   }
   const pathTxt = join(dirname(pkg), 'path.txt');
-  if (!existsSync(pathTxt)) return { path: null, why: 'the Electron binary was never downloaded (no node_modules/electron/path.txt); it cannot be fetched on this machine' };
+  if (!existsSync(pathTxt)) return { path: null, why: 'the Electron binary is not installed (no node_modules/electron/path.txt) and could not be downloaded' };
   const bin = join(dirname(pkg), 'dist', readFileSync(pathTxt, 'utf8').trim());
   if (!existsSync(bin)) return { path: null, why: `the Electron binary ${bin} is missing` };
   return { path: bin, why: '' };
@@ -46,8 +46,39 @@ async function buildApp() {
   await build({ configFile: join(repo, 'electron.vite.config.ts'), root: repo, logLevel: 'warn' });
 }
 
+/**
+ * Electron ≥ 42 has no postinstall: the binary is fetched on first use. Fetch it the
+ * way `require('electron')` would (its own install.js), bounded in time; on machines
+ * that cannot reach the download host this fails within seconds and we fall back.
+ */
+function fetchElectron() {
+  let pkg;
+  try {
+    pkg = createRequire(join(repo, 'package.json')).resolve('electron/package.json');
+  } catch {
+    return Promise.resolve(false);
+  }
+  process.stderr.write('topolens: fetching the Electron binary (first start)...\n');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(dirname(pkg), 'install.js')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b) => (err += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('error', () => done(false));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        const line = err.split('\n').find((l) => /Error|error/.test(l)) ?? `exit code ${code}`;
+        process.stderr.write(`topolens: the Electron download failed: ${line.trim().slice(0, 200)}\n`);
+      }
+      done(code === 0);
+    });
+  });
+}
+
 async function main() {
-  const bin = electronBinary();
+  let bin = electronBinary();
+  if (!bin.path && (await fetchElectron())) bin = electronBinary();
   if (!bin.path) return serve(bin.why);
   const noDisplay = displayProblem();
   if (noDisplay) return serve(noDisplay);
