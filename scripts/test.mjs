@@ -1,6 +1,6 @@
-// `npm test`: lint (layering rules), typecheck (node + web projects), then every
-// vitest suite (unit, corpus, browser e2e, electron e2e where a binary exists). Ends
-// with one line "N passed, N failed, N skipped" that CI reads.
+// `npm test`: lint (layering rules), typecheck (node + web projects), the electron-vite
+// build, then every vitest suite (unit, corpus, fuzz, browser e2e, electron e2e where a
+// binary exists). Ends with one line "N passed, N failed, N skipped" that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -19,6 +19,8 @@ if (only.length === 0) {
   step('lint', npx, ['eslint', '.']);
   step('typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
   step('typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
+  // main, preload and renderer bundles build without an Electron binary.
+  step('build (electron-vite)', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
 }
 const json = 'test-output/vitest.json';
 step('vitest', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${json}`, ...only]);
