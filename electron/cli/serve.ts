@@ -146,6 +146,9 @@ function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost';
 }
 
+/** How long a connection whose body was refused (413) may keep sending before it is cut. */
+const BODY_LINGER_MS = 1000;
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -304,7 +307,12 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed');
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      throw new HttpError(400, 'malformed path');
+    }
     const file = normalize(join(staticDir, rel));
     if (!file.startsWith(staticDir + sep) || rel.includes('\0')) throw new HttpError(404, 'not found');
     let body: Buffer;
@@ -319,9 +327,20 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000 }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const status = e instanceof HttpError ? e.status : 500;
-      // Never read the rest of a refused body: answer, then drop the connection.
-      if (status === 413) res.on('finish', () => req.socket.destroy());
-      if (!res.headersSent) send(res, status, `${status === 500 ? 'internal error' : (e as Error).message}\n`, 'text/plain; charset=utf-8', status === 413 ? { Connection: 'close' } : {});
+      // Never keep the rest of a refused body: answer, half-close so the client can read
+      // the 413 (closing at once would reset the connection under the answer while the
+      // client is still sending), discard what still arrives, and cut the connection
+      // after a short grace period.
+      if (status === 413) {
+        res.on('finish', () => {
+          const sock = req.socket;
+          sock.end();
+          const t = setTimeout(() => sock.destroy(), BODY_LINGER_MS);
+          t.unref();
+          sock.once('close', () => clearTimeout(t));
+        });
+      }
+      if (!res.headersSent) send(res, status, `${status === 500 ? 'internal error' : (e as Error).message}\n`, 'text/plain; charset=utf-8');
       else res.destroy();
     });
   });
