@@ -415,6 +415,7 @@ describe('serve: bounded load test', () => {
     let errors = 0;
     const statuses = new Map<number, number>();
     let next = 0;
+    let bytes = 0;
     const t0 = performance.now();
     const worker = async () => {
       while (next < TOTAL && performance.now() - t0 < DEADLINE_MS) {
@@ -424,6 +425,7 @@ describe('serve: bounded load test', () => {
           const r = await raw('/api/topology', auth(), 'GET', undefined, agent);
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           if (r.status === 200 && !r.body.startsWith('{"ok":true')) errors += 1;
+          bytes = r.body.length;
         } catch {
           errors += 1;
         }
@@ -437,7 +439,7 @@ describe('serve: bounded load test', () => {
     const pct = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
     const non200 = [...statuses].filter(([s]) => s !== 200).reduce((n, [, c]) => n + c, 0);
     console.log(
-      `serve load test: ${lat.length} requests in ${secs.toFixed(1)} s (${Math.round(lat.length / secs)} req/s), ${errors} errors, ${non200} non-200, p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms (concurrency ${CONCURRENCY}, keep-alive, ${INPUT.split('/').pop()})`,
+      `serve load test: ${lat.length} requests in ${secs.toFixed(1)} s (${Math.round(lat.length / secs)} req/s), ${errors} errors, ${non200} non-200, p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms (concurrency ${CONCURRENCY}, keep-alive, ${(bytes / 1024).toFixed(0)} KiB of JSON each, ${INPUT.split('/').pop()})`,
     );
     expect(errors).toBe(0);
     expect(non200).toBe(0);
