@@ -16,10 +16,13 @@ import type {
   PortKind,
   Snapshot,
 } from '../model';
-import { formatCpuList } from '../parse/cpulist';
+import { MAX_LIST_ID, formatCpuList } from '../parse/cpulist';
 import { parseHwlocBitmap, parseHwlocXml, type HwlocDistances, type HwlocObject } from '../parse/hwloc-xml';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
 import { refinePortKinds } from '../annotate/ports';
+
+/** NUMA node ids above this are nonsense (Linux allows 1024; the schema 65535). */
+const MAX_NODE_ID = 65535;
 
 export interface HwlocXmlOptions {
   /** hwloc XML carries no capture time; the caller may know one (file mtime). */
@@ -219,6 +222,10 @@ export function snapshotFromHwlocXml(
       warn(n, 'NUMANode without os_index; skipped');
       continue;
     }
+    if (n.osIndex > MAX_NODE_ID) {
+      warn(n, `NUMA node os_index ${n.osIndex} is beyond any real machine; skipped`);
+      continue;
+    }
     if (numaById.has(n.osIndex)) {
       warn(n, `NUMA node ${n.osIndex} appears twice; the second is skipped`);
       continue;
@@ -256,6 +263,10 @@ export function snapshotFromHwlocXml(
   for (const { obj, ctx } of pus) {
     if (obj.osIndex === null) {
       warn(obj, 'PU without os_index; skipped');
+      continue;
+    }
+    if (obj.osIndex > MAX_LIST_ID) {
+      warn(obj, `PU os_index ${obj.osIndex} is beyond any real machine; skipped`);
       continue;
     }
     if (seenCpu.has(obj.osIndex)) {

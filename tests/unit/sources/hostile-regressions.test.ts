@@ -74,3 +74,21 @@ describe('fuzz regressions', () => {
     checkSnapshot(topology);
   });
 });
+
+describe('hwloc XML: absurd os_index values (fuzz seed 612559413)', () => {
+  it('skips a PU or NUMA node whose os_index no machine has, with a warning, and stays valid', async () => {
+    const { snapshotFromHwlocXml } = await import('../../../electron/topology/sources/hwloc-xml');
+    const { parseSnapshot } = await import('../../../electron/topology/sources/snapshot');
+    const xml = `<topology version="2.0"><object type="Machine" os_index="0" cpuset="0x3" nodeset="0x1">
+      <object type="Package" os_index="0" cpuset="0x3"><object type="NUMANode" os_index="2147483647" cpuset="0x3" nodeset="0x1"/>
+      <object type="Core" os_index="0" cpuset="0x1"><object type="PU" os_index="0" cpuset="0x1"/></object>
+      <object type="Core" os_index="1" cpuset="0x2"><object type="PU" os_index="2147483647" cpuset="0x2"/></object>
+      </object></object></topology>`;
+    const { topology, diagnostics } = snapshotFromHwlocXml(xml, 'absurd.xml');
+    expect(topology.machine.cpus.map((c) => c.id)).toEqual([0]);
+    expect(topology.numaNodes).toEqual([]);
+    expect(diagnostics.some((d) => /PU os_index 2147483647 is beyond any real machine/.test(d.message))).toBe(true);
+    expect(diagnostics.some((d) => /NUMA node os_index 2147483647/.test(d.message))).toBe(true);
+    expect(() => parseSnapshot(JSON.stringify(topology), 'round-trip')).not.toThrow();
+  });
+});
