@@ -1,7 +1,7 @@
 // Derives what the raw model implies: link health against both ends, locality when
 // numa_node is unknown, host-bridge locality, and roles with their reasons. Pure and
 // idempotent: annotating an annotated topology changes nothing.
-import type { HostBridge, LinkInfo, NumaNode, PciDevice, Snapshot } from '../model';
+import type { HostBridge, LinkInfo, PciDevice, Snapshot } from '../model';
 import { parseCpuList } from '../parse/cpulist';
 import { deriveRoles, vfParents } from './roles';
 
@@ -38,18 +38,23 @@ export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): 
   return { ...link, downgraded: reasons.length > 0, note };
 }
 
-function nodeForCpus(cpus: string, nodes: readonly NumaNode[]): number | null {
+/** The one node whose CPUs hold all of `cpus`; null when none or several do. */
+function nodeForCpus(cpus: string, nodeSets: ReadonlyArray<readonly [number, ReadonlySet<number>]>): number | null {
   const want = parseCpuList(cpus);
   if (!want || want.length === 0) return null;
-  const matches = nodes.filter((n) => {
-    const have = new Set(parseCpuList(n.cpus) ?? []);
-    return have.size > 0 && want.every((c) => have.has(c));
-  });
-  return matches.length === 1 ? matches[0]!.id : null;
+  let found: number | null = null;
+  for (const [id, have] of nodeSets) {
+    if (have.size === 0 || !want.every((c) => have.has(c))) continue;
+    if (found !== null) return null;
+    found = id;
+  }
+  return found;
 }
 
 export function annotateTopology(t: Snapshot): Snapshot {
   const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  // Each node's CPU set, parsed once (not once per device).
+  const nodeSets = t.numaNodes.map((n) => [n.id, new Set(parseCpuList(n.cpus) ?? [])] as const);
   // The far end of a downstream-facing port's link is the device below it; the
   // functions of that device share the link, so their best maxima stand for it.
   const below = new Map<string, { maxSpeed: string | null; maxWidth: number | null }>();
@@ -69,7 +74,7 @@ export function annotateTopology(t: Snapshot): Snapshot {
     const parent = parentRaw && depth < 256 ? visit(parentRaw, depth + 1) : undefined;
     let { numaNode, localCpus, localityRule } = d;
     if (numaNode === null && localityRule !== 'imported') {
-      const fromCpus = localCpus ? nodeForCpus(localCpus, t.numaNodes) : null;
+      const fromCpus = localCpus ? nodeForCpus(localCpus, nodeSets) : null;
       if (fromCpus !== null) {
         numaNode = fromCpus;
         localityRule = 'local_cpulist';

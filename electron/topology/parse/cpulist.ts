@@ -1,8 +1,11 @@
 // Kernel CPU/node list syntax ("0-3,8,10-11") and hex cpumasks ("ff,00000001"): parse
 // and format. Pure; does not know what the numbers mean.
 
-/** Largest CPU/node number accepted; larger values are nonsense in any real list. */
-export const MAX_LIST_ID = 1 << 20;
+/**
+ * Largest CPU/node number accepted. Linux's NR_CPUS tops out at 8192 (x86 MAXSMP,
+ * powerpc), 4096 on arm64; 65535 leaves room and keeps hostile lists cheap.
+ */
+export const MAX_LIST_ID = 65535;
 
 /** Parse a kernel list. Returns null when the text is not a valid list. */
 export function parseCpuList(text: string): number[] | null {
