@@ -263,24 +263,31 @@ function splitNameId(value: string): { name: string | null; id: string | null } 
   return { name: v || null, id: null };
 }
 
+
+/** A link width lspci printed: PCIe has x1..x32, and x0 means no link; anything else is unknown. */
+function linkWidth(digits: string | undefined): number | null {
+  const n = digits === undefined ? NaN : Number(digits);
+  return Number.isInteger(n) && n >= 0 && n <= 32 ? n : null;
+}
+
 function parseLinkCap(value: string): LspciLinkCap {
   const sp = /Speed ([^,]+?)(?:,|$)/.exec(value);
-  const wd = /Width x(\d+)/.exec(value);
+  const wd = /Width x(\d{1,3})\b/.exec(value);
   const ll = /LLActRep([+-])/.exec(value);
   return {
     speed: sp ? normaliseSpeed(sp[1]!) : null,
-    width: wd ? Number(wd[1]) : null,
+    width: linkWidth(wd?.[1]),
     llActRep: ll ? ll[1] === '+' : null,
   };
 }
 
 function parseLinkSta(value: string): LspciLinkSta {
   const sp = /Speed (\S+?)(?: \(([a-z ]+)\))?(?:,|\s|$)/.exec(value);
-  const wd = /Width x(\d+)(?: \(([a-z ]+)\))?/.exec(value);
+  const wd = /Width x(\d{1,3})\b(?: \(([a-z ]+)\))?/.exec(value);
   const dl = /DLActive([+-])/.exec(value);
   return {
     speed: sp ? normaliseSpeed(sp[1]!) : null,
-    width: wd ? Number(wd[1]) : null,
+    width: linkWidth(wd?.[1]),
     speedTag: sp?.[2] ?? null,
     widthTag: wd?.[2] ?? null,
     dlActive: dl ? dl[1] === '+' : null,

@@ -92,3 +92,23 @@ describe('hwloc XML: absurd os_index values (fuzz seed 612559413)', () => {
     expect(() => parseSnapshot(JSON.stringify(topology), 'round-trip')).not.toThrow();
   });
 });
+
+describe('lspci: absurd link widths (fuzz seed 613759124)', () => {
+  it('a LnkSta width no PCIe link has is unknown, and the snapshot stays valid', async () => {
+    const { snapshotFromLspci } = await import('../../../electron/topology/sources/lspci');
+    const { parseSnapshot } = await import('../../../electron/topology/sources/snapshot');
+    const T = '\t';
+    const text = [
+      '0000:01:00.0 Ethernet controller [0200]: Intel Corporation 82574L Gigabit Network Connection [8086:10d3]',
+      `${T}Capabilities: [e0] Express (v1) Endpoint, MSI 00`,
+      `${T}${T}LnkCap:${T}Port #0, Speed 2.5GT/s, Width x916724180, ASPM L0s L1`,
+      `${T}${T}LnkSta:${T}Speed 2.5GT/s, Width x916724180`,
+      '',
+    ].join('\n');
+    const { topology } = snapshotFromLspci(text, 'wide.txt');
+    const d = topology.pci.devices[0]!;
+    expect(d.link?.width ?? null).toBeNull();
+    expect(d.link?.maxWidth ?? null).toBeNull();
+    expect(() => parseSnapshot(JSON.stringify(topology), 'round-trip')).not.toThrow();
+  });
+});
