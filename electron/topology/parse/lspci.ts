@@ -2,6 +2,7 @@
 // or several of them in one file) into plain records. Pure: no I/O, no tree building, no model.
 
 import type { Diagnostic } from '../model';
+import { formatLinkSpeed } from './sysfs-values';
 
 /** Lines longer than this are skipped (with a diagnostic) rather than matched. */
 export const MAX_LINE_LENGTH = 64 * 1024;
@@ -162,11 +163,13 @@ function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
-/** "8GT/s" / "2.5GT/s" / "8 GT/s" → "8 GT/s"; "unknown" → null. */
+/** "8GT/s" / "2.5GT/s" / "8 GT/s" → "8 GT/s"; "unknown" or no plausible rate → null. */
 export function normaliseSpeed(text: string): string | null {
-  const m = /^(\d+(?:\.\d+)?)\s*GT\/s$/i.exec(text.trim());
+  const m = /^(\d{1,6}(?:\.\d{1,12})?)\s*GT\/s$/i.exec(text.trim());
   if (!m) return null;
-  return `${String(Number(m[1]))} GT/s`;
+  const gts = Number(m[1]);
+  // PCIe rates are 2.5 to 64 GT/s today; anything outside (0, 999] is damage, not a link.
+  return gts > 0 && gts <= 999 ? formatLinkSpeed(gts) : null;
 }
 
 function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: number, source: string): LspciRecord {

@@ -27,8 +27,10 @@ export function parseLinkSpeed(text: string | null): number | null {
   if (text === null) return null;
   const s = text.trim();
   if (/^unknown/i.test(s) || s === '') return 0;
-  const m = /^(\d+(?:\.\d+)?)\s*GT\/s(?:\s+PCIe)?$/i.exec(s);
-  return m ? Number(m[1]) : null;
+  const m = /^(\d{1,6}(?:\.\d{1,12})?)\s*GT\/s(?:\s+PCIe)?$/i.exec(s);
+  if (!m) return null;
+  const gts = Number(m[1]);
+  return gts > 0 && gts <= 999 ? gts : null;
 }
 
 /** 8 → "8 GT/s", 2.5 → "2.5 GT/s". */

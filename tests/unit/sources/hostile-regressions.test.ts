@@ -112,3 +112,16 @@ describe('lspci: absurd link widths (fuzz seed 613759124)', () => {
     expect(() => parseSnapshot(JSON.stringify(topology), 'round-trip')).not.toThrow();
   });
 });
+
+describe('link speeds no PCIe link has (fuzz seed 614280169)', () => {
+  it('lspci: an odd rate is rounded like sysfs, an absurd one is unknown; the snapshot stays valid', async () => {
+    const { normaliseSpeed } = await import('../../../electron/topology/parse/lspci');
+    const { parseLinkSpeed } = await import('../../../electron/topology/parse/sysfs-values');
+    expect(normaliseSpeed('2.7120451GT/s')).toBe('2.7 GT/s');
+    expect(normaliseSpeed('999.99GT/s')).toBeNull();
+    expect(normaliseSpeed('0GT/s')).toBeNull();
+    expect(normaliseSpeed('16GT/s')).toBe('16 GT/s');
+    expect(parseLinkSpeed('1000000 GT/s')).toBeNull();
+    expect(parseLinkSpeed('32.0 GT/s PCIe')).toBe(32);
+  });
+});
