@@ -44,6 +44,7 @@ import {
 } from '../annotate/cpu';
 import { lookupClassName, lookupPciNames } from '../pci-ids';
 import { refinePortKinds } from '../annotate/ports';
+import { USERSPACE_DRIVERS } from '../annotate/roles';
 import { linkBasename, MAX_PROC_BYTES, resolveLink, type SysfsRoot } from './sysfs-root';
 
 
@@ -238,7 +239,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     const driver = linkBasename(root, `${dir}/driver`);
     // driver_override only matters while nothing is bound, or when a userspace driver is
     // (that is how dpdk-devbind and spdk setup.sh bind): skip the read otherwise.
-    const wantOverride = driver === null || driver === 'vfio-pci' || driver === 'uio_pci_generic' || driver === 'igb_uio';
+    const wantOverride = driver === null || USERSPACE_DRIVERS.has(driver);
     const ovRaw = wantOverride ? (rd('driver_override')?.trim() ?? null) : null;
     const driverOverride = ovRaw && ovRaw !== '(null)' ? ovRaw : null;
     const groupName = linkBasename(root, `${dir}/iommu_group`);
@@ -551,7 +552,27 @@ function guessArch(cpuinfo: Array<Record<string, string>>): { arch: string; sour
   return null;
 }
 
-function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
+interface DaxDevice {
+  readonly name: string;
+  readonly dir: string;
+  /** target_node: the NUMA node its memory became; null when none. */
+  readonly node: number | null;
+  readonly driver: string | null;
+}
+
+/** `/sys/bus/dax/devices`, read once for the CXL regions and the pmem nodes. */
+function readDax(root: SysfsRoot): DaxDevice[] {
+  const out: DaxDevice[] = [];
+  for (const name of root.list('sys/bus/dax/devices')) {
+    const dir = resolveLink(root, `sys/bus/dax/devices/${name}`);
+    if (!dir) continue;
+    const tn = parseIntValue(root.readOptional(`${dir}/target_node`));
+    out.push({ name, dir, node: tn !== null && tn >= 0 ? tn : null, driver: linkBasename(root, `${dir}/driver`) });
+  }
+  return out;
+}
+
+function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly DaxDevice[]): CxlInfo {
   const base = 'sys/bus/cxl/devices';
   const names = root.list(base).sort();
   const memdevs: CxlMemdev[] = [];
@@ -560,16 +581,9 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[]): CxlInfo {
   const decoders: CxlDecoder[] = [];
   const regionDirs = new Map<string, string>();
   if (names.length === 0) return { memdevs, regions };
-  // DAX devices and the NUMA node their memory became (target_node), grouped by the
-  // region folder they sit in: a CXL region (volatile regions: .../regionN/dax_regionN/daxN.M)
-  // or a libnvdimm region (persistent CXL memory: .../ndbusN/regionM/daxM.K).
-  const daxByDir: Array<{ dir: string; name: string; node: number | null }> = [];
-  for (const dax of root.list('sys/bus/dax/devices')) {
-    const dir = resolveLink(root, `sys/bus/dax/devices/${dax}`);
-    if (!dir) continue;
-    const tn = parseIntValue(root.readOptional(`${dir}/target_node`));
-    daxByDir.push({ dir, name: dax, node: tn !== null && tn >= 0 ? tn : null });
-  }
+  // DAX devices belong to the region folder they sit in: a CXL region (volatile regions:
+  // .../regionN/dax_regionN/daxN.M) or a libnvdimm region (persistent CXL memory:
+  // .../ndbusN/regionM/daxM.K).
   // libnvdimm regions: their mappingN files name the nvdimms (nmemX) behind them; a CXL
   // nvdimm's cxl/provider names the cxl_nvdimm below its memdev (.../memN/pmemM).
   const ndRegions: Array<{ dir: string; memdevs: string[]; bridge: string | null }> = [];
@@ -691,16 +705,15 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
   }
   const numaNodes = readNuma(root, d);
   const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
-  const cxl = readCxl(root, d, numaNodes);
+  const dax = readDax(root);
+  const cxl = readCxl(root, d, numaNodes, dax);
   // Memory-only nodes fed by a DAX device in system-ram mode (dax_kmem) that no CXL
   // region claimed: persistent memory (NVDIMM) onlined as a NUMA node.
-  for (const dax of root.list('sys/bus/dax/devices')) {
-    const dir = resolveLink(root, `sys/bus/dax/devices/${dax}`);
-    const tn = dir ? parseIntValue(root.readOptional(`${dir}/target_node`)) : null;
-    if (tn === null || tn < 0) continue;
-    const i = numaNodes.findIndex((n) => n.id === tn);
-    if (i >= 0 && numaNodes[i]!.kind === 'cpuless' && linkBasename(root, `${dir}/driver`) === 'kmem') {
-      numaNodes[i] = { ...numaNodes[i]!, kind: 'pmem', kindReason: `memory of ${dax} (dax_kmem), not from a CXL region` };
+  for (const x of dax) {
+    if (x.node === null || x.driver !== 'kmem') continue;
+    const i = numaNodes.findIndex((n) => n.id === x.node);
+    if (i >= 0 && numaNodes[i]!.kind === 'cpuless') {
+      numaNodes[i] = { ...numaNodes[i]!, kind: 'pmem', kindReason: `memory of ${x.name} (dax_kmem), not from a CXL region` };
     }
   }
   // A CXL memdev is an OS device of the PCI function it is bound to.
