@@ -53,6 +53,24 @@ export function gridColumns(n: number): number {
   return Math.max(2, Math.min(8, Math.round(Math.sqrt(n / 2))));
 }
 
+/** A growing bounding box (Infinity while empty). */
+class Bounds {
+  x1 = Infinity;
+  y1 = Infinity;
+  x2 = -Infinity;
+  y2 = -Infinity;
+  add(x1: number, y1: number, x2: number, y2: number): void {
+    this.x1 = Math.min(this.x1, x1);
+    this.y1 = Math.min(this.y1, y1);
+    this.x2 = Math.max(this.x2, x2);
+    this.y2 = Math.max(this.y2, y2);
+  }
+  /** A node centred at p (skipped when it has no position). */
+  addNode(n: { w: number; h: number }, p: { x: number; y: number } | undefined): void {
+    if (p) this.add(p.x - n.w / 2, p.y - n.h / 2, p.x + n.w / 2, p.y + n.h / 2);
+  }
+}
+
 export function layoutScene(scene: Scene): Layout {
   const byId = new Map(scene.nodes.map((n) => [n.id, n] as const));
   const kids = (n: SceneNode) => n.children.map((c) => byId.get(c)!).filter(Boolean);
@@ -167,27 +185,13 @@ export function layoutScene(scene: Scene): Layout {
       y += subtreeHeight(k);
     });
     // The group box: bounds of everything drawn inside it.
-    let x1 = Infinity;
-    let x2 = -Infinity;
-    let y1 = Infinity;
-    let y2 = -Infinity;
-    for (const n of scene.nodes) {
-      if (n.group !== gid) continue;
-      const p = positions.get(n.id);
-      if (!p) continue;
-      x1 = Math.min(x1, p.x - n.w / 2);
-      x2 = Math.max(x2, p.x + n.w / 2);
-      y1 = Math.min(y1, p.y - n.h / 2);
-      y2 = Math.max(y2, p.y + n.h / 2);
-    }
+    const inside = new Bounds();
+    for (const n of scene.nodes) if (n.group === gid) inside.addNode(n, positions.get(n.id));
     for (const gr of grids) {
       if (byId.get(gr.parent)?.group !== gid && !(gr.parent === 'machine')) continue;
-      x1 = Math.min(x1, gr.box.x1);
-      x2 = Math.max(x2, gr.box.x2);
-      y1 = Math.min(y1, gr.box.y1);
-      y2 = Math.max(y2, gr.box.y2);
+      inside.add(gr.box.x1, gr.box.y1, gr.box.x2, gr.box.y2);
     }
-    const box = { x1: x1 - GROUP_PAD, y1: y1 - GROUP_PAD, x2: x2 + GROUP_PAD, y2: y2 + GROUP_PAD };
+    const box = { x1: inside.x1 - GROUP_PAD, y1: inside.y1 - GROUP_PAD, x2: inside.x2 + GROUP_PAD, y2: inside.y2 + GROUP_PAD };
     groups.set(gid, box);
     cursor = box.y2 + GROUP_GAP;
   }
@@ -195,24 +199,9 @@ export function layoutScene(scene: Scene): Layout {
     const total = Math.max(cursor - GROUP_GAP, machine.h);
     positions.set('machine', { x: machine.w / 2, y: Math.max(machine.h / 2, total / 2) });
   }
-  let bx1 = Infinity;
-  let by1 = Infinity;
-  let bx2 = -Infinity;
-  let by2 = -Infinity;
-  for (const n of scene.nodes) {
-    const p = positions.get(n.id);
-    if (!p) continue;
-    bx1 = Math.min(bx1, p.x - n.w / 2);
-    bx2 = Math.max(bx2, p.x + n.w / 2);
-    by1 = Math.min(by1, p.y - n.h / 2);
-    by2 = Math.max(by2, p.y + n.h / 2);
-  }
-  for (const b of groups.values()) {
-    bx1 = Math.min(bx1, b.x1);
-    bx2 = Math.max(bx2, b.x2);
-    by1 = Math.min(by1, b.y1 - GROUP_LABEL);
-    by2 = Math.max(by2, b.y2);
-  }
-  const bounds = Number.isFinite(bx1) ? { x1: bx1, y1: by1, x2: bx2, y2: by2 } : { x1: 0, y1: 0, x2: 0, y2: 0 };
+  const all = new Bounds();
+  for (const n of scene.nodes) all.addNode(n, positions.get(n.id));
+  for (const b of groups.values()) all.add(b.x1, b.y1 - GROUP_LABEL, b.x2, b.y2);
+  const bounds = Number.isFinite(all.x1) ? { x1: all.x1, y1: all.y1, x2: all.x2, y2: all.y2 } : { x1: 0, y1: 0, x2: 0, y2: 0 };
   return { positions, groups, grids, bounds };
 }
