@@ -9,6 +9,12 @@ import { writeTar, type TarWriteEntry } from '../parse/tar';
 import { readSysfs } from './read-sysfs';
 import { DiskRoot, MAX_ATTR_BYTES, normalizeInRoot, type SysfsRoot } from './sysfs-root';
 
+/** Attribute files of a PCI function that lspci and hwloc read from sysfs. */
+const CLASSIC_PCI_FILES = [
+  'vendor', 'device', 'class', 'revision', 'subsystem_vendor', 'subsystem_device',
+  'current_link_speed', 'current_link_width', 'max_link_speed', 'max_link_width',
+] as const;
+
 class RecordingRoot implements SysfsRoot {
   readonly files = new Map<string, Uint8Array>();
   readonly links = new Map<string, string>();
@@ -113,6 +119,14 @@ export interface CaptureResult {
 export function captureArchive(fsroot = '/', now = new Date()): CaptureResult {
   const rec = new RecordingRoot(new DiskRoot(fsroot), fsroot);
   readSysfs(rec);
+  // The reader takes ids and the driver from uevent and the link from config space when
+  // it can; the capture also keeps the separate files, so lspci (-A linux-sysfs), hwloc
+  // and readers of other versions find every function complete.
+  for (const name of rec.list('sys/bus/pci/devices')) {
+    const dir = `sys/bus/pci/devices/${name}`;
+    for (const f of CLASSIC_PCI_FILES) rec.readOptional(`${dir}/${f}`);
+    rec.readLink(`${dir}/driver`);
+  }
   // A few facts the reader takes from the metadata instead.
   for (const f of ['proc/version', 'proc/sys/kernel/hostname', 'proc/sys/kernel/osrelease', 'sys/devices/soc0/soc_id']) rec.readOptional(f);
   const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';

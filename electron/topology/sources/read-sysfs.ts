@@ -24,6 +24,9 @@ import {
   formatLinkSpeed,
   HOST_BRIDGE_RE,
   parseConfigHeader,
+  parseConfigLink,
+  parsePciUevent,
+  type ConfigLink,
   parseCpuinfo,
   parseDistances,
   parseHexId,
@@ -133,6 +136,21 @@ function readLinkInfo(root: SysfsRoot, dir: string, d: Diags, address: string): 
   };
 }
 
+/**
+ * The link as the four sysfs files would give it, from config space (four reads fewer
+ * per function); null when config space does not hold the link registers.
+ */
+function linkFromConfig(l: ConfigLink | null): LinkInfo | null {
+  if (l === null) return null;
+  return {
+    speed: l.speed ? formatLinkSpeed(l.speed) : null,
+    width: l.width ? l.width : null,
+    maxSpeed: l.maxSpeed ? formatLinkSpeed(l.maxSpeed) : null,
+    maxWidth: l.maxWidth ? l.maxWidth : null,
+    downgraded: false,
+  };
+}
+
 function pcieTypeToKind(t: number): PortKind | null {
   switch (t) {
     case 0: case 1: return 'endpoint';
@@ -201,15 +219,20 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     // subsystem ids from the first 64 bytes of config space, as hwloc does — three
     // fewer files per function. Without config space, the files.
     const cfgBytes = root.readBytes(`${dir}/config`, 4096);
+    const cfg = parseConfigHeader(cfgBytes);
     const head = cfgBytes && cfgBytes.length >= 64 ? cfgBytes : null;
     const hex = (lo: number, digits: number) => {
       const v = digits === 2 ? head![lo]! : head![lo]! | (head![lo + 1]! << 8);
       return `0x${v.toString(16).padStart(digits, '0')}`;
     };
-    const vendorId = id('vendor') ?? '0xffff';
-    if (vendorId === '0xffff' && !root.exists(`${dir}/vendor`)) d.warn(`${dir}/vendor`, 'missing vendor file', address);
-    const deviceId = id('device') ?? '0xffff';
-    const classCode = id('class', 6) ?? '0x000000';
+    // uevent carries vendor, device, class and the bound driver in one read (the same
+    // struct pci_dev fields the separate files print); the files answer when a capture
+    // has no uevent or a line of it is missing or malformed.
+    const ue = parsePciUevent(rd('uevent'));
+    const vendorId = ue?.vendorId ?? id('vendor') ?? '0xffff';
+    if (vendorId === '0xffff' && !ue?.vendorId && !root.exists(`${dir}/vendor`)) d.warn(`${dir}/vendor`, 'missing vendor file', address);
+    const deviceId = ue?.deviceId ?? id('device') ?? '0xffff';
+    const classCode = ue?.classCode ?? id('class', 6) ?? '0x000000';
     const type0 = head !== null && (head[0x0e]! & 0x7f) === 0;
     const subsystemVendorId = type0 ? hex(0x2c, 4) : id('subsystem_vendor');
     const subsystemDeviceId = type0 ? hex(0x2e, 4) : id('subsystem_device');
@@ -236,7 +259,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     }
     if (localCpus === '') localCpus = null;
 
-    const driver = linkBasename(root, `${dir}/driver`);
+    const driver = ue ? ue.driver : linkBasename(root, `${dir}/driver`);
     // driver_override only matters while nothing is bound, or when a userspace driver is
     // (that is how dpdk-devbind and spdk setup.sh bind): skip the read otherwise.
     const wantOverride = driver === null || USERSPACE_DRIVERS.has(driver);
@@ -269,7 +292,6 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
         ? { totalVfs, numVfs, physfn, vfs: vfs.map((v) => v[1]) }
         : null;
 
-    const cfg = parseConfigHeader(cfgBytes);
     const cls = parseInt(classCode.slice(2, 6), 16);
     const isBridgeClass = cls === 0x0604 || cls === 0x0609;
     let portKind: PortKind = cfg?.pcieType != null ? (pcieTypeToKind(cfg.pcieType) ?? 'endpoint') : 'endpoint';
@@ -304,7 +326,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
       driver,
       driverOverride,
       iommuGroup,
-      link: readLinkInfo(root, dir, d, address),
+      link: linkFromConfig(parseConfigLink(cfgBytes, cfg)) ?? readLinkInfo(root, dir, d, address),
       sriov,
       osDevices: [],
       portKind,
