@@ -9,8 +9,30 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The compact pci.ids index (electron/topology/parse/pci-ids.ts) for the pci.ids.gz the
+ * bundle ships, so a run reads the few entries it needs instead of inflating and
+ * indexing 1.3 MB of text. Built by the engine's own text index, from the same file;
+ * the loader uses it only beside a pci.ids.gz of the size it records. Null when the
+ * database has ids the index cannot hold (the text path is then used).
+ */
+export async function compactPciIds(gzFile) {
+  const gen = await build({
+    stdin: { contents: "export { buildCompactPciIds } from './electron/topology/parse/pci-ids';", resolveDir: repo, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const { buildCompactPciIds } = await import(`data:text/javascript;base64,${Buffer.from(gen.outputFiles[0].contents).toString('base64')}`);
+  const gz = readFileSync(gzFile);
+  return buildCompactPciIds(gunzipSync(gz).toString('utf8'), gz.length);
+}
 
 export async function buildCli() {
   const final = join(repo, 'out', 'cli');
@@ -48,6 +70,9 @@ export async function buildCli() {
   const banner = code.indexOf('\n', code.indexOf('__topolens_import') ) + 1;
   writeFileSync(file, code.slice(0, banner) + code.slice(banner).replace(/\bimport\((?=["'])/g, '__topolens_import('));
   cpSync(join(repo, 'electron', 'topology', 'data'), join(outdir, 'data'), { recursive: true });
+  const idx = await compactPciIds(join(outdir, 'data', 'pci.ids.gz'));
+  if (idx) writeFileSync(join(outdir, 'data', 'pci.ids.idx'), idx);
+  else rmSync(join(final, 'data', 'pci.ids.idx'), { force: true });
   mkdirSync(join(final, 'data'), { recursive: true });
   for (const f of readdirSync(join(outdir, 'data'))) renameSync(join(outdir, 'data', f), join(final, 'data', f));
   // The code cache belongs to the old bundle: drop it before the new bundle lands.
