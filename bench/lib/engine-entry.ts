@@ -2,7 +2,7 @@
 // bench/lib/engine.mjs with the same esbuild settings as the CLI.
 export { readSysfs } from '../../electron/topology/sources/read-sysfs';
 export { snapshotFromRoot, loadInput } from '../../electron/topology/load';
-export { DiskRoot } from '../../electron/topology/sources/sysfs-root';
+export { DiskRoot, MemRoot } from '../../electron/topology/sources/sysfs-root';
 export { openArchiveFile, openArchiveBytes } from '../../electron/topology/sources/archive';
 export { annotateTopology } from '../../electron/topology/annotate';
 export { loadPciIds } from '../../electron/topology/sources/pci-ids-file';

@@ -181,8 +181,17 @@ export class DiskRoot implements SysfsRoot {
   readLink(p: string): string | null {
     const a = this.abs(p);
     if (a === null) return null;
-    const k = this.kindOf(a);
-    if (k === 'missing' || (k !== undefined && k !== LINK)) return null;
+    // Asking whether a path is a link (resolveLink's last hop: sys/class/net/eth0 → the
+    // device's net/eth0 directory) should not list a parent nothing else will read:
+    // one lstat, which does not throw, instead of a listing of `net/`.
+    const i = a.lastIndexOf('/');
+    if (i > 0 && !this.listings.has(a.slice(0, i))) {
+      const st = lstatSync(a, { throwIfNoEntry: false });
+      if (st === undefined || !st.isSymbolicLink()) return null;
+    } else {
+      const k = this.kindOf(a);
+      if (k === 'missing' || (k !== undefined && k !== LINK)) return null;
+    }
     try {
       return readlinkSync(a);
     } catch {
@@ -215,6 +224,13 @@ export class DiskRoot implements SysfsRoot {
   }
 }
 
+interface Resolved {
+  readonly path: string;
+  /** Links followed to get there. */
+  readonly hops: number;
+}
+const ROOT: Resolved = { path: '', hops: 0 };
+
 export type MemEntry =
   | { readonly type: 'file'; readonly data: Uint8Array }
   | { readonly type: 'link'; readonly target: string }
@@ -246,30 +262,47 @@ export class MemRoot implements SysfsRoot {
       cur = parent;
     }
   }
+  /** Resolved directories: path as asked → real path and how many links that took. */
+  private readonly resolved = new Map<string, Resolved>();
   /**
    * Follow links in every component, inside the root. At most 40 links in all, as the
-   * kernel's ELOOP limit: the count carries across restarts, so a loop of links (a → b
-   * → a) ends in null instead of unbounded recursion.
+   * kernel's ELOOP limit: a loop of links (a → b → a) ends in null instead of unbounded
+   * recursion. A directory's resolution is remembered, so reading the twenty files of
+   * one device resolves its long path once, not once per file and component.
    */
-  private canonical(p: string, hops = 0): string | null {
+  private canonical(p: string): string | null {
     const n = normalizeInRoot(p);
     if (n === null) return null;
     if (n === '') return '';
-    const parts = n.split('/');
-    let cur = '';
-    for (let i = 0; i < parts.length; i += 1) {
-      const next = cur === '' ? parts[i]! : `${cur}/${parts[i]}`;
-      const e = this.entries.get(next);
-      if (e && e.type === 'link') {
-        if (hops + 1 > 40) return null;
-        const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(cur, e.target));
-        if (t === null) return null;
-        const rest = parts.slice(i + 1);
-        return this.canonical([t, ...rest].filter((s) => s !== '').join('/'), hops + 1);
-      }
-      cur = next;
+    return this.resolve(n, 0)?.path ?? null;
+  }
+  /** `n` normal and non-empty; `depth` links already followed by the callers. */
+  private resolve(n: string, depth: number): Resolved | null {
+    const hit = this.resolved.get(n);
+    if (hit !== undefined) return depth + hit.hops > 40 ? null : hit;
+    const i = n.lastIndexOf('/');
+    let parent: Resolved | null = ROOT;
+    if (i >= 0) {
+      parent = this.resolve(n.slice(0, i), depth);
+      if (parent === null) return null;
     }
-    return cur;
+    const base = i < 0 ? n : n.slice(i + 1);
+    const cur = parent.path === '' ? base : `${parent.path}/${base}`;
+    const e = this.entries.get(cur);
+    let out: Resolved;
+    if (e && e.type === 'link') {
+      const hops = depth + parent.hops + 1;
+      if (hops > 40) return null;
+      const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(parent.path, e.target));
+      if (t === null) return null;
+      const r = t === '' ? ROOT : this.resolve(t, hops);
+      if (r === null) return null;
+      out = { path: r.path, hops: parent.hops + 1 + r.hops };
+    } else out = { path: cur, hops: parent.hops };
+    if (depth + out.hops > 40) return null;
+    // Directories and links only: a file, or a name that is not there, is asked for once.
+    if (e === undefined ? this.children.has(cur) : e.type !== 'file') this.resolved.set(n, out);
+    return out;
   }
   private fileAt(p: string): Uint8Array | null {
     const c = this.canonical(p);
