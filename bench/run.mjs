@@ -76,11 +76,17 @@ if (results.cli) {
 }
 if (results.scale) {
   const s = results.scale;
-  md.push(`### 2. Engine scaling (\`node bench/scale.mjs\`) — read + build + annotate, in-process, fresh process per run, ${s.runs} runs, medians`);
+  md.push(`### 2. Engine scaling (\`node bench/scale.mjs\`) — ${s.runs} runs per size, interleaved with lstopo, medians`);
   md.push('');
-  md.push('| functions | ms (median) | min–max | µs / function | peak RSS MiB (process) | RSS before read MiB | warnings |');
-  md.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of s.rows) md.push(`| ${r.functions} | ${f0(r.ms)} | ${f0(r.msMin)}–${f0(r.msMax)} | ${f0(r.usPerFunction)} | ${f1(r.peakRssMiB)} | ${f1(r.rssBeforeMiB)} | ${r.warnings} |`);
+  md.push('"in-process" is read + build + annotate of the tree on disk, timed inside a fresh process (the engine is loaded and pci.ids indexed before the clock starts). "topolens export" and "lstopo" are the whole commands a user runs (`node bin/topolens.mjs export DIR --format json`; `HWLOC_FSROOT=DIR lstopo-no-graphics --whole-io --of xml`), process start to exit. "in memory" is the same tree loaded into memory first (untimed), then build + annotate: the engine\'s compute without the file system, in a cold process (what one run pays) and warmed (best of two more runs). File-system calls are counted by `strace -f -c` over the whole command (open, read, close, readlink, getdents, stat...).');
+  md.push('');
+  md.push(`| functions | in-process ms | µs / function | topolens export ms | ${s.lstopo ?? 'lstopo'} ms | ratio | fs calls / function (topolens / lstopo) | in memory: cold / warm ms | peak RSS MiB | warnings |`);
+  md.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of s.rows) {
+    const calls = r.fsCallsPerFunction ? `${f1(r.fsCallsPerFunction.topolens)} / ${f1(r.fsCallsPerFunction.lstopo)}` : '–';
+    const mem = r.inMemory ? `${f0(r.inMemory.coldMs)} / ${f0(r.inMemory.warmMs)}` : '–';
+    md.push(`| ${r.functions} | ${f0(r.ms)} (${f0(r.msMin)}–${f0(r.msMax)}) | ${f0(r.usPerFunction)} | ${f0(r.processMs)} | ${f0(r.lstopoMs)} | ${r.ratioVsLstopo ? r.ratioVsLstopo.toFixed(2) : '–'} | ${calls} | ${mem} | ${f1(r.peakRssMiB)} | ${r.warnings} |`);
+  }
   md.push('');
   const maxMs = Math.max(...s.rows.map((r) => r.ms));
   md.push('Curve (time, one # per 2.5% of the largest):');
