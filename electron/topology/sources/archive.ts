@@ -132,6 +132,18 @@ export function openArchiveBytes(bytes: Uint8Array, name: string, limits: Archiv
     if (d) d.count += 1;
     else dropped.set(why, { count: 1, example: path });
   };
+  // File contents are copied into one arena: views into the decompressed tar would keep
+  // all of it (mostly 512-byte headers and padding: 140 MB for a 4k-function capture)
+  // alive as long as the tree.
+  let total = 0;
+  for (const e of entries) if (e.type === 'file') total += e.data.length;
+  const arena = new Uint8Array(total);
+  let used = 0;
+  const keep = (d: Uint8Array): Uint8Array => {
+    arena.set(d, used);
+    used += d.length;
+    return arena.subarray(used - d.length, used);
+  };
   const map = new Map<string, MemEntry>();
   for (const e of entries) {
     const raw = e.path.replace(/\\/g, '/');
@@ -139,7 +151,7 @@ export function openArchiveBytes(bytes: Uint8Array, name: string, limits: Archiv
     if (raw.split('/').includes('..')) { drop('path with ..', raw); continue; }
     const p = normalizeInRoot(raw);
     if (p === null || p === '') continue;
-    if (e.type === 'file') map.set(p, { type: 'file', data: e.data });
+    if (e.type === 'file') map.set(p, { type: 'file', data: keep(e.data) });
     else if (e.type === 'dir') { if (!map.has(p)) map.set(p, { type: 'dir' }); }
     else if (e.type === 'symlink') map.set(p, { type: 'link', target: e.linkTarget });
     else if (e.type === 'hardlink') {
