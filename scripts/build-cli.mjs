@@ -34,6 +34,18 @@ export async function compactPciIds(gzFile) {
   return buildCompactPciIds(gunzipSync(gz).toString('utf8'), gz.length);
 }
 
+/**
+ * Builtins that a plain `node` has not loaded by the time the bundle runs. esbuild's
+ * CommonJS output requires a module's imports when the module initialises, and the
+ * engine's modules initialise together (load.ts imports the archive reader, host facts,
+ * ...), so `export DIR` would load child_process (with net, dgram, streams) and zlib
+ * without calling them: ≈ 10–15 ms here. In the bundle these become a proxy that
+ * requires the builtin on first property access. Named imports compile to property
+ * reads at the call site (`(0, import_node_zlib.gunzipSync)(...)`), and the
+ * `__toESM(require(...), 1)` namespace form gets `default` = the module itself.
+ */
+const LAZY = new Set(['node:child_process', 'node:zlib', 'node:os', 'node:crypto', 'node:http', 'node:https', 'node:net', 'node:module', 'node:worker_threads', 'node:v8', 'node:vm', 'node:stream', 'node:readline']);
+
 export async function buildCli() {
   const final = join(repo, 'out', 'cli');
   // Build beside the old bundle and rename file by file, so a CLI started meanwhile
@@ -61,6 +73,9 @@ export async function buildCli() {
         // bin/topolens.mjs passes an ESM import function: code compiled with vm.Script
         // cannot call import() itself without an experimental flag.
         'if (typeof __topolens_import !== "function") var __topolens_import = (s) => import(s);',
+        // Builtins Node has not loaded at start-up are required on first use (see LAZY).
+        'var __topolens_lazy = (id, ns) => { let m; const get = () => (m ??= require(id));',
+        '  return new Proxy({}, { get: (_, k) => (ns && k === "default" ? get() : get()[k]), has: (_, k) => k in get() }); };',
       ].join('\n'),
     },
   });
@@ -68,7 +83,12 @@ export async function buildCli() {
   const file = join(outdir, 'topolens.cjs');
   const code = readFileSync(file, 'utf8');
   const banner = code.indexOf('\n', code.indexOf('__topolens_import') ) + 1;
-  writeFileSync(file, code.slice(0, banner) + code.slice(banner).replace(/\bimport\((?=["'])/g, '__topolens_import('));
+  const body = code
+    .slice(banner)
+    .replace(/\bimport\((?=["'])/g, '__topolens_import(')
+    .replace(/__toESM\(require\("(node:[a-z_]+)"\), 1\)/g, (m, id) => (LAZY.has(id) ? `__topolens_lazy("${id}", true)` : m))
+    .replace(/\brequire\("(node:[a-z_]+)"\)/g, (m, id) => (LAZY.has(id) ? `__topolens_lazy("${id}")` : m));
+  writeFileSync(file, code.slice(0, banner) + body);
   cpSync(join(repo, 'electron', 'topology', 'data'), join(outdir, 'data'), { recursive: true });
   const idx = await compactPciIds(join(outdir, 'data', 'pci.ids.gz'));
   if (idx) writeFileSync(join(outdir, 'data', 'pci.ids.idx'), idx);
