@@ -5,7 +5,9 @@ import { describe, it } from 'vitest';
 import { canonicalCpuList, formatCpuList, MAX_LIST_ID, parseCpuList, parseCpuMask } from '../../electron/topology/parse/cpulist';
 import {
   parseConfigHeader,
+  parseConfigLink,
   parseCpuinfo,
+  parsePciUevent,
   parseDistances,
   parseHexId,
   parseIntValue,
@@ -77,6 +79,38 @@ describe('fuzz: sysfs values and lists', () => {
   it('config space headers', () => {
     fuzz('config header', fc.uint8Array({ maxLength: 300 }), (b) => {
       parseConfigHeader(b);
+      parseConfigLink(b, parseConfigHeader(b));
     }, { runs: 1500 });
+  });
+  it('link state from config space: a PCIe capability planted in random bytes', () => {
+    const speeds = new Set([0, 2.5, 5, 8, 16, 32, 64]);
+    const planted = fc.tuple(fc.uint8Array({ minLength: 64, maxLength: 300 }), fc.integer({ min: 0x40, max: 0xfc })).map(([b, at]) => {
+      const c = new Uint8Array(b);
+      if (c.length > 0x34) {
+        c[0x06]! |= 0x10;
+        c[0x34] = at & 0xfc;
+        if ((at & 0xfc) < c.length) c[at & 0xfc] = 0x10;
+      }
+      return c;
+    });
+    fuzz('config link', planted, (b) => {
+      const l = parseConfigLink(b, parseConfigHeader(b));
+      if (l === null) return;
+      for (const w of [l.width, l.maxWidth]) if (!Number.isInteger(w) || w < 0 || w > 32) throw new Error(`width ${w}`);
+      for (const v of [l.speed, l.maxSpeed]) if (!speeds.has(v)) throw new Error(`speed ${v}`);
+    }, { runs: 2000 });
+  });
+  it('PCI uevent text', () => {
+    const line = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.tuple(fc.constantFrom('DRIVER', 'PCI_ID', 'PCI_CLASS', 'PCI_SLOT_NAME', 'PCI_SUBSYS_ID', 'MODALIAS'), fc.string({ maxLength: 30 })).map(([k, v]) => `${k}=${v}`),
+    );
+    fuzz('pci uevent', fc.array(line, { maxLength: 12 }).map((ls) => ls.join('\n')), (s) => {
+      const u = parsePciUevent(s);
+      if (u === null) return;
+      for (const id of [u.vendorId, u.deviceId]) if (id !== null && !/^0x[0-9a-f]{4}$/.test(id)) throw new Error(`id ${id}`);
+      if (u.classCode !== null && !/^0x[0-9a-f]{6}$/.test(u.classCode)) throw new Error(`class ${u.classCode}`);
+      if (u.driver !== null && (u.driver.includes('/') || u.driver === '..' || u.driver.length > 64)) throw new Error(`driver ${u.driver}`);
+    }, { runs: 3000 });
   });
 });
