@@ -48,7 +48,7 @@ import {
 import { lookupClassName, lookupPciNames } from '../pci-ids';
 import { refinePortKinds } from '../annotate/ports';
 import { USERSPACE_DRIVERS } from '../annotate/roles';
-import { linkBasename, MAX_PROC_BYTES, resolveLink, type SysfsRoot } from './sysfs-root';
+import { linkBasename, MAX_ATTR_BYTES, MAX_PROC_BYTES, resolveLink, SMALL_ATTR_BYTES, type SysfsRoot } from './sysfs-root';
 
 
 export interface SysfsReadResult {
@@ -207,7 +207,10 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
   for (const r of raws) {
     const { address, dir } = r;
     dirs.set(address, dir);
-    const rd = (f: string) => root.readOptional(`${dir}/${f}`);
+    // Single values (ids, numa_node, uevent, driver_override, sriov counts, label) are a
+    // few bytes; 4 KiB is the smallest page a sysfs attribute may fill. Only the CPU
+    // mask and list grow with the machine, and get the full allowance.
+    const rd = (f: string, max = SMALL_ATTR_BYTES) => root.readOptional(`${dir}/${f}`, max);
     const id = (f: string, digits = 4) => {
       const raw = rd(f);
       const v = parseHexId(raw, digits);
@@ -247,13 +250,13 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     }
     // local_cpus (the mask) is what the kernel derives local_cpulist from, and what
     // hwloc reads; local_cpulist only stands in when the mask is missing or garbled.
-    const maskRaw = rd('local_cpus');
+    const maskRaw = rd('local_cpus', MAX_ATTR_BYTES);
     const fromMask = maskRaw === null ? null : parseCpuMask(maskRaw);
     if (maskRaw !== null && fromMask === null) d.warn(`${dir}/local_cpus`, `unrecognised CPU mask "${maskRaw.trim().slice(0, 40)}"`, address);
     let localCpus: string | null;
     if (fromMask !== null) localCpus = formatCpuList(fromMask);
     else {
-      const cpuRaw = rd('local_cpulist');
+      const cpuRaw = rd('local_cpulist', MAX_ATTR_BYTES);
       localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
       if (cpuRaw !== null && localCpus === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
     }

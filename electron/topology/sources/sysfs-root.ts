@@ -21,6 +21,8 @@ export interface SysfsRoot {
 
 /** Largest sysfs attribute the engine reads; real ones are a page at most. */
 export const MAX_ATTR_BYTES = 64 * 1024;
+/** Single-value attributes (ids, counts, names): the smallest page size. */
+export const SMALL_ATTR_BYTES = 4096;
 /** procfs files that grow with the machine (/proc/cpuinfo is ~1.5 KiB per x86 CPU). */
 export const MAX_PROC_BYTES = 32 * 1024 * 1024;
 
