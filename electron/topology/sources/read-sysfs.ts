@@ -389,6 +389,14 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
       if (cls === 'block' && root.exists(`${dir}/partition`)) continue;
       if (cls === 'drm' && name.includes('-')) continue; // connectors (card0-HDMI-A-1) are not devices
       const owner = owningFunction(dir);
+      const onPci = owner !== null && pciAddrs.has(owner);
+      // Software RDMA (rxe, siw) is matched to its netdev's function below.
+      if (kind === 'rdma' && !onPci) {
+        pendingRdma.push({ name, dir });
+        continue;
+      }
+      // Virtual and platform devices (lo, veth, bridges, loop, ...): nothing to read.
+      if (!onPci) continue;
       const attrs: Record<string, string> = {};
       const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
       if (kind === 'net') {
@@ -421,11 +429,6 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
         const tn = read('target_node');
         if (tn && /^-?\d+$/.test(tn)) attrs['targetNode'] = tn;
       }
-      if (kind === 'rdma' && (!owner || !pciAddrs.has(owner))) {
-        pendingRdma.push({ name, dir });
-        continue;
-      }
-      if (!owner || !pciAddrs.has(owner)) continue; // virtual or platform device
       // NVMe multipath: the per-controller path nvme<S>c<C>n<N> is hidden; the block
       // device people use is the subsystem's head nvme<S>n<N> (drivers/nvme/host/multipath.c).
       const mp = kind === 'block' ? /^nvme(\d+)c\d+n(\d+)$/.exec(name) : null;
