@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `topolens` command. Runs the CLI bundle out/cli/topolens.cjs,
 // building it from the TypeScript sources with esbuild when it is missing or older
-// than a source file (so `node bin/topolens.mjs` works right after `npm ci`).
+// than a file it was built from (so `node bin/topolens.mjs` works right after `npm ci`).
 // The bundle is compiled through vm.Script with a V8 code cache kept beside it
 // (topolens.cjs.cache): Node 20 has no module.enableCompileCache(), and compiling the
 // bundle is a visible share of a short run. A missing, stale or unwritable cache only
@@ -12,7 +12,7 @@
 // getters load fs/promises, streams, readline and the watchers (≈ 8 ms of a ≈ 100 ms
 // start here) for nothing this command uses.
 const builtin = process.getBuiltinModule ?? (await import('node:module')).createRequire(import.meta.url);
-const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = builtin('node:fs');
+const { existsSync, readFileSync, renameSync, statSync, writeFileSync } = builtin('node:fs');
 const { createRequire } = builtin('node:module');
 const { dirname, join } = builtin('node:path');
 const { fileURLToPath, pathToFileURL } = builtin('node:url');
@@ -21,23 +21,29 @@ const { Script } = builtin('node:vm');
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(repo, 'out', 'cli', 'topolens.cjs');
 const cacheFile = `${bundle}.cache`;
-const srcDirs = [join(repo, 'electron', 'cli'), join(repo, 'electron', 'topology')];
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts') || e.name.endsWith('.json')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
+// Stale when a file the bundle was built from (its esbuild inputs and the build script,
+// listed in topolens.cjs.inputs) is newer than it or gone: one stat per input, no walk of
+// the source tree. A bundle without the list predates it and is rebuilt once.
 function stale() {
-  if (!existsSync(bundle)) return true;
-  if (!srcDirs.every((d) => existsSync(d))) return false; // installed package: sources not shipped
-  const built = statSync(bundle).mtimeMs;
-  return srcDirs.some((d) => newestSource(d) > built);
+  let built;
+  try {
+    built = statSync(bundle).mtimeMs;
+  } catch {
+    return true;
+  }
+  if (!existsSync(join(repo, 'electron'))) return false; // installed package: sources not shipped
+  let inputs;
+  try {
+    inputs = JSON.parse(readFileSync(`${bundle}.inputs`, 'utf8'));
+  } catch {
+    return true;
+  }
+  for (const f of inputs) {
+    const st = statSync(join(repo, f), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs > built) return true;
+  }
+  return false;
 }
 
 if (stale()) {
