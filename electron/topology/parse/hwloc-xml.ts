@@ -1,6 +1,6 @@
 // hwloc XML (`lstopo --of xml`, v1, v2 and v3 exports) → a typed object tree, streamed
 // through saxes. Pure: no entity expansion, no DTD fetch, no model building (see sources/).
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { SaxesParser } from 'saxes';
 import type { Diagnostic } from '../model';
 
 /** Largest accepted input, in UTF-16 code units (≈ bytes for hwloc's ASCII output). */
@@ -172,7 +172,15 @@ const KNOWN_TYPES = new Set([
 const hex = (s: string, width: number): string => s.toLowerCase().padStart(width, '0');
 
 function intAttr(v: string | undefined): number | null {
-  if (v === undefined || !/^-?\d+$/.test(v.trim())) return null;
+  if (v === undefined) return null;
+  // Plain digits (what hwloc writes), up to 15 so the value is a safe integer: the same
+  // number the general path below gives, without trimming and matching.
+  if (v.length > 0 && v.length <= 15) {
+    let k = 0;
+    for (let c = v.charCodeAt(0); c >= 0x30 && c <= 0x39; c = v.charCodeAt(k)) k += 1;
+    if (k === v.length) return Number(v);
+  }
+  if (!/^-?\d+$/.test(v.trim())) return null;
   const n = Number(v.trim());
   return Number.isSafeInteger(n) ? n : null;
 }
@@ -219,24 +227,55 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
   const maxChars = limits.maxChars ?? MAX_HWLOC_XML_CHARS;
   const maxDepth = limits.maxDepth ?? MAX_HWLOC_XML_DEPTH;
   const maxObjects = limits.maxObjects ?? MAX_HWLOC_OBJECTS;
+  const fatal = (message: string): HwlocXml => ({
+    objects: finish(newBuilding('topology', 'topology', {}, 1)),
+    version: '',
+    majorVersion: 0,
+    distances: [],
+    pciLocality: [],
+    diagnostics: [{ severity: 'error', path: name, message }],
+  });
+  if (typeof text !== 'string') return fatal('input is not text');
+  if (text.length > maxChars) {
+    return fatal(`input is ${text.length} characters, larger than the ${maxChars}-character limit for hwloc XML`);
+  }
+  if (text.trim() === '') return fatal('input is empty');
+  // What lstopo writes (plain ASCII, no entities, comments or CDATA) goes through a small
+  // scanner that gives the same events saxes would; anything else, and any document the
+  // scanner or the limits below reject, is parsed again from the start by saxes, so
+  // errors and their positions are saxes' own.
+  return (isPlainXml(text) ? parseDocument(text, name, maxDepth, maxObjects, true) : null) ??
+    parseDocument(text, name, maxDepth, maxObjects, false)!;
+}
+
+/** Whole-document check for the plain scanner: printable ASCII, tabs and newlines only
+ *  (no CR, control bytes or non-ASCII), no `&` (no entity or character references) and
+ *  no `]]>` (an error in character data). */
+function isPlainXml(text: string): boolean {
+  return !/[^\t\n\x20-\x7e]|&|\]\]>/.test(text);
+}
+
+/**
+ * One parse of the document: by the plain scanner (`plain`; null when it meets anything
+ * outside its subset, a syntax error or a refusal) or by saxes (never null).
+ */
+function parseDocument(text: string, name: string, maxDepth: number, maxObjects: number, plain: boolean): HwlocXml | null {
   const diagnostics: Diagnostic[] = [];
   const empty = (): HwlocObject => finish(newBuilding('topology', 'topology', {}, 1));
   const fatal = (message: string, line?: number): HwlocXml => {
     diagnostics.push({ severity: 'error', path: line ? `${name}:${line}` : name, message });
     return { objects: empty(), version: '', majorVersion: 0, distances: [], pciLocality: [], diagnostics };
   };
-  if (typeof text !== 'string') return fatal('input is not text');
-  if (text.length > maxChars) {
-    return fatal(`input is ${text.length} characters, larger than the ${maxChars}-character limit for hwloc XML`);
-  }
-  if (text.trim() === '') return fatal('input is empty');
 
   const warn = (line: number, message: string, address?: string): void => {
     if (diagnostics.length > 1000) return; // bounded: a pathological file must not balloon memory
     diagnostics.push({ severity: 'warning', path: `${name}:${line}`, ...(address ? { address } : {}), message });
   };
 
-  const parser = new SaxesParser<{ xmlns: false; position: true; fileName: string }>({ xmlns: false, position: true, fileName: name });
+  const parser = plain ? null : new SaxesParser<{ xmlns: false; position: true; fileName: string }>({ xmlns: false, position: true, fileName: name });
+  // Where the event happened: saxes' own position, or the plain scanner's (line only:
+  // column is only read for errors, which the plain scan hands to saxes).
+  const pos: { readonly line: number; readonly column: number } = parser ?? { line: 1, column: 0 };
   const stack: (Building | null)[] = []; // null for elements we do not build (support, cpukind...)
   let root: Building | null = null;
   let version = '';
@@ -250,28 +289,27 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
   let refused = false; // our own limit, not a syntax error
   const unknownTypes = new Set<string>();
 
-  parser.on('doctype', (doctype: string) => {
+  const onDoctype = (doctype: string): void => {
     // A plain `<!DOCTYPE topology SYSTEM "hwloc2.dtd">` is normal and never fetched.
     // An internal subset is where entity declarations (billion laughs, external
     // entities) live: hwloc never writes one, so refuse it outright.
     if (doctype.includes('[') || /<!ENTITY/i.test(doctype)) {
       refused = true;
-      error = `${name}:${parser.line}:${parser.column}: DOCTYPE with an internal subset or ENTITY declaration is refused (hwloc never writes one)`;
+      error = `${name}:${pos.line}:${pos.column}: DOCTYPE with an internal subset or ENTITY declaration is refused (hwloc never writes one)`;
       throw new Stop();
     }
-  });
+  };
 
-  parser.on('error', (err: Error) => {
-    error = err.message;
-    throw new Stop();
-  });
+  // Attributes kept past the event: saxes reuses nothing but hands a null-prototype
+  // record, copied into a plain object; the plain scanner's record is plain and fresh.
+  const own = plain ? (a: Record<string, string>) => a : (a: Record<string, string>) => ({ ...a });
 
-  parser.on('opentag', (tag: SaxesTagPlain) => {
+  const onOpen = (tag: PlainTag): void => {
     depth += 1;
-    const line = parser.line;
+    const line = pos.line;
     if (depth > maxDepth) {
       refused = true;
-      error = `${name}:${line}:${parser.column}: elements nested deeper than ${maxDepth} levels`;
+      error = `${name}:${line}:${pos.column}: elements nested deeper than ${maxDepth} levels`;
       throw new Stop();
     }
     const attrs = tag.attributes;
@@ -284,7 +322,7 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
       }
       sawTopology = true;
       version = attrs.version ?? '1';
-      root = newBuilding('topology', 'topology', { ...attrs }, line);
+      root = newBuilding('topology', 'topology', own(attrs), line);
       stack.push(root);
       return;
     }
@@ -311,7 +349,7 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
           unknownTypes.add(rawType);
           warn(line, `unknown object type "${rawType}"; kept as is`);
         }
-        stack.push(newBuilding(type, rawType, { ...attrs }, line));
+        stack.push(newBuilding(type, rawType, own(attrs), line));
         return;
       }
       case 'info': {
@@ -333,7 +371,7 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
       }
       case 'distances2':
       case 'distances': {
-        dist = { v1: tag.name === 'distances', attrs: { ...attrs }, indexesText: '', valuesText: '', v1Values: [], line, collecting: null };
+        dist = { v1: tag.name === 'distances', attrs: own(attrs), indexesText: '', valuesText: '', v1Values: [], line, collecting: null };
         stack.push(null);
         return;
       }
@@ -368,14 +406,16 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
         stack.push(null);
         return;
     }
-  });
+  };
 
-  parser.on('text', (t: string) => {
+  const onText = (t: string): void => {
     if (dist && dist.collecting === 'indexes') dist.indexesText += t;
     else if (dist && dist.collecting === 'values') dist.valuesText += t;
-  });
+  };
+  /** Whether onText would keep text now (the plain scanner slices only then). */
+  const textWanted = (): boolean => dist !== null && dist.collecting !== null;
 
-  parser.on('closetag', (tag: SaxesTagPlain) => {
+  const onClose = (tag: { readonly name: string }): void => {
     depth -= 1;
     const b = stack.pop();
     if (tag.name === 'indexes' || tag.name === 'u64values') {
@@ -395,20 +435,34 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
       const obj = finish(b, warn);
       if (parent) parent.children.push(obj);
     }
-  });
+  };
 
   try {
-    // Feed in slices so the parser's buffers stay small on big inputs.
-    const CHUNK = 1 << 20;
-    for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
-    parser.close();
+    if (parser) {
+      parser.on('doctype', onDoctype);
+      parser.on('error', (err: Error) => {
+        error = err.message;
+        throw new Stop();
+      });
+      parser.on('opentag', onOpen);
+      parser.on('text', onText);
+      parser.on('closetag', onClose);
+      // Feed in slices so the parser's buffers stay small on big inputs.
+      const CHUNK = 1 << 20;
+      for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+      parser.close();
+    } else if (!scanPlainXml(text, pos as { line: number; column: number }, onOpen, onText, textWanted, onClose)) {
+      return null;
+    }
   } catch (e) {
     if (!(e instanceof Stop)) error = e instanceof Error ? e.message : String(e);
   }
   if (error !== null) {
+    if (plain) return null;
     const what = refused ? 'hwloc XML refused' : 'malformed hwloc XML';
     return fatal(`${what}: ${cleanSaxesMessage(error, name)}`, lineOf(error, name));
   }
+  if (plain && (!sawTopology || root === null)) return null;
   if (!sawTopology || root === null) return fatal('no <topology> element: not an hwloc XML topology');
   const objects = finish(root, warn);
   if (objects.children.length === 0) warn(1, '<topology> holds no objects');
@@ -421,6 +475,151 @@ export function parseHwlocXml(text: string, name = 'topology.xml', limits: Hwloc
     pciLocality,
     diagnostics,
   };
+}
+
+/** An element as the handlers see it: saxes' tag, or the plain scanner's. */
+interface PlainTag {
+  readonly name: string;
+  /** Saxes: a null-prototype record; the plain scanner: a plain object holding no name
+   *  Object.prototype has (it leaves those to saxes). */
+  readonly attributes: Record<string, string>;
+}
+
+/** XML white space (CR never reaches the plain scanner). */
+const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09;
+/** The ASCII part of XML names, without `:`: A-Z a-z 0-9 _ . - (not first: 0-9 . -). */
+const isNameChar = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e;
+const isNameStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const XML_DECLS = ['<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>'];
+const PLAIN_DOCTYPE = /<!DOCTYPE [A-Za-z_][A-Za-z0-9_.-]* SYSTEM "[A-Za-z0-9_.\/-]*">/y;
+
+/**
+ * Scans a document that passed isPlainXml, the way lstopo writes it: an optional XML
+ * declaration of one of the usual three spellings, an optional `<!DOCTYPE x SYSTEM "f">`,
+ * one root element; elements and attributes with ASCII names, quoted attribute values
+ * without `<`, tabs or newlines. It calls the handlers exactly as saxes would for such a
+ * document (same events, same text, same line for each opening tag: the line of its `>`).
+ * Returns false at the first thing outside that subset or not well-formed, leaving the
+ * verdict to saxes. Work is linear in the text.
+ */
+function scanPlainXml(
+  text: string,
+  pos: { line: number; column: number },
+  onOpen: (tag: PlainTag) => void,
+  onText: (t: string) => void,
+  textWanted: () => boolean,
+  onClose: (tag: { readonly name: string }) => void,
+): boolean {
+  const n = text.length;
+  let line = 1;
+  let nextNl = text.indexOf('\n');
+  const lineAt = (p: number): number => {
+    while (nextNl >= 0 && nextNl < p) {
+      line += 1;
+      nextNl = text.indexOf('\n', nextNl + 1);
+    }
+    return line;
+  };
+  const nameEnd = (from: number): number => {
+    if (!isNameStart(text.charCodeAt(from))) return from;
+    let j = from + 1;
+    while (isNameChar(text.charCodeAt(j))) j += 1;
+    return j;
+  };
+  const open: string[] = [];
+  let i = 0;
+  let sawRoot = false;
+  let closedRoot = false;
+  let sawDoctype = false;
+  if (text.startsWith('<?')) {
+    const decl = XML_DECLS.find((d) => text.startsWith(d));
+    if (decl === undefined) return false;
+    i = decl.length;
+  }
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    const end = lt < 0 ? n : lt;
+    if (end > i) {
+      if (open.length > 0) {
+        if (textWanted()) onText(text.slice(i, end));
+      }
+      else for (let k = i; k < end; k += 1) if (!isXmlSpace(text.charCodeAt(k))) return false;
+    }
+    if (lt < 0) break;
+    const c = text.charCodeAt(lt + 1);
+    if (c === 0x2f) {
+      // </name S?>
+      const ne = nameEnd(lt + 2);
+      if (ne === lt + 2) return false;
+      const tagName = text.slice(lt + 2, ne);
+      let j = ne;
+      while (isXmlSpace(text.charCodeAt(j))) j += 1;
+      if (text.charCodeAt(j) !== 0x3e || open.length === 0 || open[open.length - 1] !== tagName) return false;
+      open.pop();
+      if (open.length === 0) closedRoot = true;
+      onClose({ name: tagName });
+      i = j + 1;
+    } else if (c === 0x21) {
+      // Only the plain DOCTYPE, once, before the root (comments, CDATA: saxes).
+      if (sawRoot || sawDoctype) return false;
+      PLAIN_DOCTYPE.lastIndex = lt;
+      if (!PLAIN_DOCTYPE.test(text)) return false;
+      sawDoctype = true;
+      i = PLAIN_DOCTYPE.lastIndex;
+    } else {
+      // <name (S attr S? = S? "value")* S? (> | />)
+      if (closedRoot) return false;
+      const ne = nameEnd(lt + 1);
+      if (ne === lt + 1) return false;
+      const tagName = text.slice(lt + 1, ne);
+      const attributes: Record<string, string> = {};
+      let j = ne;
+      let selfClosing = false;
+      for (;;) {
+        const before = j;
+        while (isXmlSpace(text.charCodeAt(j))) j += 1;
+        const d = text.charCodeAt(j);
+        if (d === 0x3e) break;
+        if (d === 0x2f) {
+          if (text.charCodeAt(j + 1) !== 0x3e) return false;
+          selfClosing = true;
+          j += 1;
+          break;
+        }
+        if (j === before) return false; // attributes need white space before them
+        const ae = nameEnd(j);
+        if (ae === j) return false;
+        const attrName = text.slice(j, ae);
+        j = ae;
+        while (isXmlSpace(text.charCodeAt(j))) j += 1;
+        if (text.charCodeAt(j) !== 0x3d) return false;
+        j += 1;
+        while (isXmlSpace(text.charCodeAt(j))) j += 1;
+        const q = text.charCodeAt(j);
+        if (q !== 0x22 && q !== 0x27) return false;
+        const close = text.indexOf(q === 0x22 ? '"' : "'", j + 1);
+        if (close < 0) return false;
+        for (let k = j + 1; k < close; k += 1) {
+          const v = text.charCodeAt(k);
+          if (v === 0x3c || v === 0x0a || v === 0x09) return false; // `<` is an error; saxes turns tabs and newlines into spaces
+        }
+        // A duplicate attribute, or a name Object.prototype has (__proto__, constructor...).
+        if (attributes[attrName] !== undefined) return false;
+        attributes[attrName] = text.slice(j + 1, close);
+        j = close + 1;
+      }
+      pos.line = lineAt(j);
+      sawRoot = true;
+      onOpen({ name: tagName, attributes });
+      if (selfClosing) {
+        if (open.length === 0) closedRoot = true;
+        onClose({ name: tagName });
+      } else open.push(tagName);
+      i = j + 1;
+    }
+  }
+  return sawRoot && open.length === 0;
 }
 
 function newBuilding(type: string, rawType: string, attributes: Record<string, string>, line: number): Building {

@@ -521,31 +521,77 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
   }
 
   const len = text.length;
+  // Text without control bytes, CR, U+FFFD or Unicode line separators (all real lspci
+  // output) lets field lines take the fast path below: one scan here instead of a test per line.
+  const clean = !/[\u0000-\u0008\u000e-\u001f\r\u2028\u2029\ufffd]/.test(text);
+  let lastWithFields: LspciRecord | null = null;
   let pos = 0;
   let lineNo = 0;
-  while (pos < len) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = len;
-    lineNo++;
-    const lineLen = end - pos;
-    if (lineLen > MAX_LINE_LENGTH) {
-      longLines++;
-      if (!firstLongLine) firstLongLine = lineNo;
-      pos = end + 1;
-      // A huge line breaks whatever block it sits in.
-      mode = mode === 'tree' ? 'none' : mode;
-      continue;
-    }
-    let raw = text.slice(pos, end);
-    pos = end + 1;
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+  // The line loop is a function of its own: it is what gets optimised (on-stack replacement)
+  // while it runs, and a small loop compiles much sooner than all of parseLspci.
+  const scanLines = (): void => {
+    while (pos < len) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = len;
+      lineNo++;
+      const lineLen = end - pos;
+      if (lineLen > MAX_LINE_LENGTH) {
+        longLines++;
+        if (!firstLongLine) firstLongLine = lineNo;
+        pos = end + 1;
+        // A huge line breaks whatever block it sits in.
+        mode = mode === 'tree' ? 'none' : mode;
+        continue;
+      }
 
+      // Fast path for the bulk of `lspci -vv` output: a tab-indented field line of the current
+      // record whose first character after the indentation is printable ASCII. The general steps below
+      // would find it not binary, not blank, not an error or tree line, and hand it to
+      // parseVerboseField; this does the same without slicing lines nobody reads (fields of
+      // capabilities other than Express and SR-IOV).
+      if (clean && mode === 'verbose' && cur !== null && text.charCodeAt(pos) === 9) {
+        let depth = 1;
+        while (text.charCodeAt(pos + depth) === 9) depth++;
+        let first = pos + depth; // first character of the field's text (after tabs and spaces)
+        while (text.charCodeAt(first) === 32) first++;
+        const c = text.charCodeAt(first);
+        if (first < end && c > 32 && c < 127) {
+          if (cur !== lastWithFields) {
+            withFields.add(cur);
+            lastWithFields = cur;
+          }
+          if (depth === 1) {
+            cap = '';
+            topField(cur, text.slice(pos + 1, end).trim(), lineNo);
+          } else if (cap === 'Express') {
+            // capField reads only LnkCap:, LnkSta:, SltSta: and the flag line after LnkCap / LnkSta.
+            if (c === 76 /* L */ || c === 83 /* S */ || (cur.lnkCap !== null && cur.lnkCap.llActRep === null) ||
+              (cur.lnkSta !== null && cur.lnkSta.dlActive === null)) {
+              capField(cur, text.slice(pos + depth, end).trim());
+            }
+          } else if (cap === 'SR-IOV' && cur.sriov) {
+            capField(cur, text.slice(pos + depth, end).trim());
+          }
+          pos = end + 1;
+          continue;
+        }
+      }
+
+      let raw = text.slice(pos, end);
+      pos = end + 1;
+      if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+      generalLine(raw, lineNo);
+    }
+  };
+
+  /** One line by the general steps: everything the fast path in scanLines does not take. */
+  function generalLine(raw: string, lineNo: number): void {
     // Binary junk: NUL bytes or many replacement/control characters.
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd')) {
+    if (!clean && (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd'))) {
       binaryLines++;
       if (!firstBinaryLine) firstBinaryLine = lineNo;
       if (!firstUnrecognised) firstUnrecognised = { line: lineNo, text: raw };
-      continue;
+      return;
     }
 
     if (raw.trim() === '') {
@@ -555,12 +601,12 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         cap = '';
       }
       if (mode === 'tree') mode = 'none';
-      continue;
+      return;
     }
 
     // Continuation of an lspci -t block.
     if (mode === 'tree' && tree && /^[ |]+[+\\|]/.test(raw)) {
-      if (tree.line(raw, lineNo, false)) continue;
+      if (tree.line(raw, lineNo, false)) return;
     }
 
     const err = ERROR_RE.exec(raw);
@@ -573,7 +619,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         path: `${name}:${lineNo}`,
         message: `${err[1]} reported: ${msg}`,
       });
-      continue;
+      return;
     }
 
     // Start of an lspci -t block.
@@ -586,7 +632,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         mode = 'tree';
         cur = null;
         formats.add('tree');
-        continue;
+        return;
       }
     }
 
@@ -594,7 +640,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     if ((raw[0] === '\t' || raw[0] === ' ') && cur && mode === 'verbose') {
       withFields.add(cur);
       parseVerboseField(cur, raw, lineNo);
-      continue;
+      return;
     }
 
     // `lspci -x[xx[x]]` hex dump of config space under a header: "00: 86 80 07 34 ...".
@@ -607,7 +653,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         for (let k = 0; k < 16; k++) cfg[off + k] = bytes[k]!;
         flags.add('hexdump');
         withFields.add(cur);
-        continue;
+        return;
       }
     }
 
@@ -623,20 +669,20 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
           unrecognised(lineNo, raw);
           cur = null;
           mode = 'vmm';
-          continue;
+          return;
         }
         mode = 'vmm';
         formats.add('vmm');
         if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(value)) flags.add('domains');
         cur = startRecord(newRecord(a, lineNo, 'vmm'));
-        continue;
+        return;
       }
       if (!cur) {
         unrecognised(lineNo, raw);
-        continue;
+        return;
       }
       applyVmm(cur, key, value);
-      continue;
+      return;
     }
 
     const hm = HEADER_RE.exec(raw);
@@ -659,18 +705,20 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
           unrecognised(lineNo, raw);
           cur = null;
           mode = 'none';
-          continue;
+          return;
         }
         if (rec.vendorId && rec.source !== 'mm' && /\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]/.test(rest)) flags.add('numeric');
         cur = startRecord(rec);
         mode = rec.source === 'mm' ? 'none' : 'verbose';
-        continue;
+        return;
       }
     }
 
     unrecognised(lineNo, raw);
     if (mode === 'tree') mode = 'none';
   }
+
+  scanLines();
   flushMerge();
 
   // Fields' helpers (closures so they can report unknown lines).
@@ -692,15 +740,17 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
   }
 
   function topField(rec: LspciRecord, body: string, ln: number): void {
-    const m = /^([^:]+?):\s*(.*)$/.exec(body);
-    if (!m) {
+    // `Key: value`, split as /^([^:]+?):\s*(.*)$/ would (`.` stops at line terminators,
+    // which only text that is not `clean` can hold), without a match array per line.
+    const colon = body.indexOf(':');
+    const value = colon > 0 ? body.slice(colon + 1).trimStart() : '';
+    if (colon <= 0 || (!clean && /[\n\r\u2028\u2029]/.test(value))) {
       // "Expansion ROM at ...", "Region 0: ..." are handled by the key check below.
       if (/^(\[virtual\] )?(Expansion ROM at|Memory at|I\/O ports at)\b/.test(body)) return;
       noteUnknown(`field:${body.slice(0, 30)}`, ln, body);
       return;
     }
-    const key = m[1]!;
-    const value = m[2]!;
+    const key = body.slice(0, colon);
     switch (key) {
       case 'Subsystem': {
         const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(value);
@@ -758,7 +808,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         capHeader(rec, value);
         return;
       default:
-        if (/^Region \d+$/.test(key) || KNOWN_TOP_KEYS.has(key) || /^(Expansion ROM at|Memory at|I\/O ports at)/.test(key)) return;
+        if (KNOWN_TOP_KEYS.has(key) || /^Region \d+$/.test(key) || /^(Expansion ROM at|Memory at|I\/O ports at)/.test(key)) return;
         noteUnknown(`field:${key.slice(0, 40)}`, ln, body);
     }
   }
@@ -817,10 +867,10 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
         return;
       }
       // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.
-      if (/LLActRep[+-]/.test(body) && rec.lnkCap && rec.lnkCap.llActRep === null) {
+      if (rec.lnkCap && rec.lnkCap.llActRep === null && /LLActRep[+-]/.test(body)) {
         rec.lnkCap = { ...rec.lnkCap, llActRep: /LLActRep\+/.test(body) };
       }
-      if (/DLActive[+-]/.test(body) && rec.lnkSta && rec.lnkSta.dlActive === null) {
+      if (rec.lnkSta && rec.lnkSta.dlActive === null && /DLActive[+-]/.test(body)) {
         rec.lnkSta = { ...rec.lnkSta, dlActive: /DLActive\+/.test(body) };
       }
       return;
@@ -842,8 +892,9 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
   for (const r of records) if (r.config) applyConfig(r);
 
   // ---- results and diagnostics ----
-  if (tree) {
-    treeEntries = tree.entries;
+  const treeParser = tree as TreeParser | null; // set by generalLine, which TypeScript does not follow
+  if (treeParser) {
+    treeEntries = treeParser.entries;
     if (treeEntries.some((e) => e.vendorId)) flags.add('numeric');
   }
   for (const r of records) {

@@ -146,11 +146,21 @@ export function snapshotFromHwlocXml(
   const numas: HwlocObject[] = [];
   const packages: HwlocObject[] = [];
   const hostBridges = new Map<string, { obj: HwlocObject; locality: HwlocObject | null; behind: string | null }>();
-  const pciObjs: { obj: HwlocObject; ctx: Ctx }[] = [];
+  const pciObjs: { obj: HwlocObject; ctx: Ctx; address: string }[] = [];
   const looseOsDevs: HwlocObject[] = [];
   const osDevsOf = new Map<HwlocObject, HwlocObject[]>();
   const machines: HwlocObject[] = [];
 
+  // Contexts are written out in full rather than spread: a spread is a runtime call each.
+  const withCtx = (c: Ctx, change: Partial<Ctx>): Ctx => ({
+    locality: change.locality !== undefined ? change.locality : c.locality,
+    hostBridge: change.hostBridge !== undefined ? change.hostBridge : c.hostBridge,
+    pciParent: change.pciParent !== undefined ? change.pciParent : c.pciParent,
+    pciParentObj: change.pciParentObj !== undefined ? change.pciParentObj : c.pciParentObj,
+    packageObj: change.packageObj !== undefined ? change.packageObj : c.packageObj,
+    core: change.core !== undefined ? change.core : c.core,
+    cluster: change.cluster !== undefined ? change.cluster : c.cluster,
+  });
   const walk = (o: HwlocObject, ctx: Ctx): void => {
     let next = ctx;
     switch (o.type) {
@@ -160,13 +170,13 @@ export function snapshotFromHwlocXml(
         break;
       case 'Package':
         packages.push(o);
-        next = { ...next, packageObj: o };
+        next = withCtx(next, { packageObj: o });
         break;
       case 'Core':
-        next = { ...next, core: o.osIndex };
+        next = withCtx(next, { core: o.osIndex });
         break;
       case 'Group':
-        if (o.subtype === 'Cluster') next = { ...next, cluster: o.osIndex };
+        if (o.subtype === 'Cluster') next = withCtx(next, { cluster: o.osIndex });
         break;
       case 'PU':
         pus.push({ obj: o, ctx });
@@ -185,7 +195,7 @@ export function snapshotFromHwlocXml(
       default:
         break;
     }
-    if (!IO_TYPES.has(o.type) && o.type !== 'topology' && o.cpuset !== null) next = { ...next, locality: o };
+    if (!IO_TYPES.has(o.type) && o.type !== 'topology' && o.cpuset !== null) next = withCtx(next, { locality: o });
     if (o.type === 'Bridge' && o.bridge && o.bridge.upstreamType === 0) {
       const b = o.bridge;
       if (b.domain === null || b.secondaryBus === null) {
@@ -194,12 +204,13 @@ export function snapshotFromHwlocXml(
         const id = `pci${hex(b.domain, 4)}:${hex(b.secondaryBus, 2)}`;
         if (hostBridges.has(id)) warn(o, `host bridge ${id} appears twice`);
         else hostBridges.set(id, { obj: o, locality: next.locality, behind: ctx.pciParent });
-        next = { ...next, hostBridge: { id, obj: o }, pciParent: null, pciParentObj: null };
+        next = withCtx(next, { hostBridge: { id, obj: o }, pciParent: null, pciParentObj: null });
       }
     } else if (o.pci && (o.type === 'PCIDev' || o.type === 'Bridge')) {
-      pciObjs.push({ obj: o, ctx: next });
       const p = o.pci;
-      next = { ...next, pciParent: pciAddress(p.domain, p.bus, p.dev, p.func), pciParentObj: o };
+      const address = pciAddress(p.domain, p.bus, p.dev, p.func);
+      pciObjs.push({ obj: o, ctx: next, address });
+      next = withCtx(next, { pciParent: address, pciParentObj: o });
     }
     for (const c of o.children) walk(c, next);
   };
@@ -310,14 +321,20 @@ export function snapshotFromHwlocXml(
   });
 
   // -- locality from the nearest non-I/O ancestor
+  // Many functions share one locality object (their package or machine): decode it once.
+  const localityMemo = new Map<HwlocObject, { numaNode: number | null; localCpus: string | null }>();
   const localityOf = (o: HwlocObject | null): { numaNode: number | null; localCpus: string | null } => {
     if (!o) return { numaNode: null, localCpus: null };
+    const hit = localityMemo.get(o);
+    if (hit) return hit;
     const ns = o.nodeset !== null ? parseHwlocBitmap(o.nodeset) : null;
     const cs = o.cpuset !== null ? parseHwlocBitmap(o.cpuset) : null;
-    return {
+    const loc = {
       numaNode: ns && ns.ids.length === 1 && !ns.infinite ? ns.ids[0]! : null,
       localCpus: cs ? formatCpuList(cs.ids) : null,
     };
+    localityMemo.set(o, loc);
+    return loc;
   };
 
   // -- PCI functions
@@ -325,9 +342,8 @@ export function snapshotFromHwlocXml(
   const byAddress = new Map<string, { dev: PciDevice; obj: HwlocObject }>();
   let bandwidthCount = 0;
   let sampleBandwidth = '';
-  for (const { obj, ctx } of pciObjs) {
+  for (const { obj, ctx, address } of pciObjs) {
     const p = obj.pci!;
-    const address = pciAddress(p.domain, p.bus, p.dev, p.func);
     if (byAddress.has(address)) {
       warn(obj, `PCI function ${address} appears twice (line ${byAddress.get(address)!.obj.line} and here); the second is skipped`, address);
       continue;
@@ -359,7 +375,8 @@ export function snapshotFromHwlocXml(
       bandwidthCount += 1;
       if (!sampleBandwidth) sampleBandwidth = `${address} = ${p.linkGBps} GB/s`;
     }
-    const dev: PciDevice = {
+    // Built field by field in the snapshot's key order, without object spreads.
+    const dev = {
       address,
       parent: ctx.pciParent,
       hostBridge: ctx.hostBridge ? ctx.hostBridge.id : null,
@@ -382,14 +399,17 @@ export function snapshotFromHwlocXml(
       osDevices,
       portKind,
       portKindSource: 'shape',
-      ...(isBridge ? { secondaryBus: obj.bridge!.secondaryBus, subordinateBus: obj.bridge!.subordinateBus } : {}),
-      slot: obj.info.PCISlot ?? null,
-      roles: [],
-      roleReasons: [],
-    };
+    } satisfies Partial<PciDevice> as { -readonly [K in keyof PciDevice]?: PciDevice[K] };
+    if (isBridge) {
+      dev.secondaryBus = obj.bridge!.secondaryBus;
+      dev.subordinateBus = obj.bridge!.subordinateBus;
+    }
+    dev.slot = obj.info.PCISlot ?? null;
+    dev.roles = [];
+    dev.roleReasons = [];
     if (!ctx.hostBridge) warn(obj, `${address} is not below any host bridge`, address);
-    byAddress.set(address, { dev, obj });
-    devices.push(dev);
+    byAddress.set(address, { dev: dev as PciDevice, obj });
+    devices.push(dev as PciDevice);
   }
   refinePortKinds(devices);
 

@@ -24,6 +24,14 @@ interface Fn {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
+/** A PciDevice while its last fields are added, in the order the snapshot lists them. */
+type DeviceDraft = Omit<PciDevice, 'kernelModules' | 'capabilities' | 'roles' | 'roleReasons'> & {
+  kernelModules?: readonly string[];
+  capabilities?: readonly string[];
+  roles?: PciDevice['roles'];
+  roleReasons?: PciDevice['roleReasons'];
+};
+
 function splitAddress(address: string): { domain: string; bus: number; device: number; fn: number } {
   const m = /^([0-9a-f]+):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(address)!;
   return { domain: m[1]!, bus: parseInt(m[2]!, 16), device: parseInt(m[3]!, 16), fn: Number(m[4]) };
@@ -380,6 +388,8 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     } else if (vfOf.has(f.address)) {
       sriov = { totalVfs: null, numVfs: null, physfn: vfOf.get(f.address)!, vfs: [] };
     }
+    // Built field by field in the literal's key order (exports keep it); no object spreads,
+    // which cost a runtime call each.
     const dev = {
       address: f.address,
       parent,
@@ -406,15 +416,21 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       secondaryBus: r?.secondaryBus ?? t?.secondaryBus ?? null,
       subordinateBus: r?.subordinateBus ?? t?.subordinateBus ?? null,
       slot: r?.physicalSlot ?? r?.label ?? null,
-      ...(r?.modules.length ? { kernelModules: r.modules } : {}),
-      ...(r ? { capabilities: capabilityList(r) } : {}),
-      roles: [],
-      roleReasons: [],
-    } satisfies PciDevice;
-    devices.push(dev);
+    } satisfies DeviceDraft as DeviceDraft;
+    if (r?.modules.length) dev.kernelModules = r.modules;
+    if (r) dev.capabilities = capabilityList(r);
+    dev.roles = [];
+    dev.roleReasons = [];
+    devices.push(dev as PciDevice);
   }
   refinePortKinds(devices);
-  devices.sort((a, b) => compareAddress(a.address, b.address));
+  // Address order (domain, bus, device, function), the numbers taken from each function once.
+  const sortKeys = devices.map((d) => {
+    const f = fns.get(d.address)!;
+    return { d, domain: parseInt(f.domain, 16), bus: f.bus, device: f.device, fn: f.fn };
+  });
+  sortKeys.sort((a, b) => a.domain - b.domain || a.bus - b.bus || a.device - b.device || a.fn - b.fn);
+  for (let i = 0; i < sortKeys.length; i++) devices[i] = sortKeys[i]!.d;
 
   // ---- host bridges, NUMA, machine ----
   const hbIds = [...new Set(devices.map((d) => d.hostBridge).filter((x): x is string => x !== null))].sort();
@@ -468,14 +484,6 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
   return { topology, diagnostics };
 }
 
-
-function compareAddress(a: string, b: string): number {
-  const pa = splitAddress(a);
-  const pb = splitAddress(b);
-  const da = parseInt(pa.domain, 16);
-  const db = parseInt(pb.domain, 16);
-  return da - db || pa.bus - pb.bus || pa.device - pb.device || pa.fn - pb.fn;
-}
 
 /** Capabilities the model records ('cxl' makes the cxl role). */
 function capabilityList(r: LspciRecord): string[] {
