@@ -4,7 +4,7 @@
 // lazy `import()` into a deferred `require()`, so heavy modules (ajv, saxes,
 // systeminformation, the lspci parser...) load only on the paths that need them,
 // while ESM output would hoist their imports to the top of the file and load them on
-// every run. bin/topolens.mjs runs the bundle with a V8 code cache.
+// every run. bin/topolens.cjs runs the bundle with a V8 code cache.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -78,7 +78,7 @@ export async function buildCli() {
     banner: {
       js: [
         'var __topolens_bundle_url = require("node:url").pathToFileURL(__filename).href;',
-        // bin/topolens.mjs passes an ESM import function: code compiled with vm.Script
+        // bin/topolens.cjs passes an ESM import function: code compiled with vm.Script
         // cannot call import() itself without an experimental flag.
         'if (typeof __topolens_import !== "function") var __topolens_import = (s) => import(s);',
         // Builtins Node has not loaded at start-up are required on first use (see LAZY).
@@ -105,7 +105,7 @@ export async function buildCli() {
   for (const f of readdirSync(join(outdir, 'data'))) renameSync(join(outdir, 'data', f), join(final, 'data', f));
   // The code cache belongs to the old bundle: drop it before the new bundle lands.
   rmSync(join(final, 'topolens.cjs.cache'), { force: true });
-  // What bin/topolens.mjs checks for staleness: the sources in the bundle and this script.
+  // What bin/topolens.cjs checks for staleness: the sources in the bundle and this script.
   const inputs = [...Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/')), 'scripts/build-cli.mjs'];
   writeFileSync(join(outdir, 'topolens.cjs.inputs'), `${JSON.stringify(inputs)}\n`);
   for (const f of ['topolens.cjs.map', 'topolens.cjs.inputs', 'topolens.cjs']) renameSync(join(outdir, f), join(final, f));
