@@ -609,7 +609,9 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       if (tree.line(raw, lineNo, false)) return;
     }
 
-    const err = ERROR_RE.exec(raw);
+    // The first character rules out most patterns below before any regex runs.
+    const c0 = raw.charCodeAt(0);
+    const err = c0 === 0x6c /* l */ || c0 === 0x70 /* p */ || c0 === 0x73 /* s */ ? ERROR_RE.exec(raw) : null;
     if (err) {
       const msg = err[2]!;
       const fatal = /cannot|can't|unable to open|no such|permission denied|not found|failed/i.test(msg) &&
@@ -623,7 +625,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     }
 
     // Start of an lspci -t block.
-    if (/^-(?:\[|\+-\[|\\-\[)/.test(raw)) {
+    if (c0 === 0x2d /* - */ && /^-(?:\[|\+-\[|\\-\[)/.test(raw)) {
       flushMerge();
       if (!tree) {
         tree = new TreeParser((l, m) => noteUnknown(`tree:${m}`, l, m));
@@ -644,7 +646,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     }
 
     // `lspci -x[xx[x]]` hex dump of config space under a header: "00: 86 80 07 34 ...".
-    const hx = /^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$/.exec(raw);
+    const hx = raw[2] === ':' || raw[3] === ':' ? /^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$/.exec(raw) : null;
     if (hx && cur) {
       const off = parseInt(hx[1]!, 16);
       if (off % 16 === 0 && off < 4096) {
@@ -658,7 +660,7 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
     }
 
     // -vmm stanza lines "Key:\tValue".
-    const vmm = /^([A-Za-z]+):\s+(.*)$/.exec(raw);
+    const vmm = (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a) ? /^([A-Za-z]+):\s+(.*)$/.exec(raw) : null;
     if (vmm && VMM_KEYS.has(vmm[1]!) && (vmm[1] === 'Slot' || mode === 'vmm')) {
       const key = vmm[1]!;
       const value = vmm[2]!.trim();
@@ -868,10 +870,12 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       }
       // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.
       if (rec.lnkCap && rec.lnkCap.llActRep === null && /LLActRep[+-]/.test(body)) {
-        rec.lnkCap = { ...rec.lnkCap, llActRep: /LLActRep\+/.test(body) };
+        const c = rec.lnkCap;
+        rec.lnkCap = { speed: c.speed, width: c.width, llActRep: /LLActRep\+/.test(body) };
       }
       if (rec.lnkSta && rec.lnkSta.dlActive === null && /DLActive[+-]/.test(body)) {
-        rec.lnkSta = { ...rec.lnkSta, dlActive: /DLActive\+/.test(body) };
+        const t = rec.lnkSta;
+        rec.lnkSta = { speed: t.speed, width: t.width, speedTag: t.speedTag, widthTag: t.widthTag, dlActive: /DLActive\+/.test(body) };
       }
       return;
     }

@@ -44,6 +44,9 @@ const IO_TYPES = new Set(['Bridge', 'PCIDev', 'OSDev', 'Misc', 'MemCache']);
 // hwloc 3.x turned osdev_type into a bitmask (STORAGE=1, MEMORY=2, GPU=4, COPROC=8,
 // NETWORK=16, OPENFABRICS=32, DMA=64); 1.x/2.x wrote an enum (BLOCK=0, GPU=1,
 // NETWORK=2, OPENFABRICS=3, DMA=4, COPROC=5).
+const GPU_SUBTYPES = new Set(['CUDA', 'NVML', 'RSMI', 'LevelZero']);
+const STORAGE_SUBTYPES = new Set(['Disk', 'Tape', 'Removable Media Device', 'NVM', 'SPM']);
+
 function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
   const name = o.name ?? '';
   const sub = o.subtype ?? '';
@@ -52,10 +55,10 @@ function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
   const isDax = /^dax\d/.test(name) || o.info.DAXType !== undefined;
   if (sub === 'CXLMem') return 'cxl';
   if (isDax && (sub === 'NVM' || sub === 'SPM' || o.info.DAXType !== undefined)) return 'dax';
-  if (['CUDA', 'NVML', 'RSMI', 'LevelZero'].includes(sub)) return 'gpu';
+  if (GPU_SUBTYPES.has(sub)) return 'gpu';
   if (sub === 'OpenCL') return /GPU/i.test(o.info.OpenCLDeviceType ?? '') ? 'gpu' : 'other';
   if (sub === 'BXI') return 'rdma';
-  if (['Disk', 'Tape', 'Removable Media Device', 'NVM', 'SPM'].includes(sub)) return storage();
+  if (STORAGE_SUBTYPES.has(sub)) return storage();
   const t = o.osdevType;
   if (t === null) return 'other';
   if (major >= 3) {
@@ -338,6 +341,26 @@ export function snapshotFromHwlocXml(
   };
 
   // -- PCI functions
+  // Name lookups, once per vendor:device and per class (10k functions have a few dozen).
+  const namesMemo = new Map<string, ReturnType<typeof lookupPciNames>>();
+  const pciNames = (vendorId: string, deviceId: string): ReturnType<typeof lookupPciNames> => {
+    const key = vendorId + deviceId;
+    let hit = namesMemo.get(key);
+    if (hit === undefined) {
+      hit = lookupPciNames(vendorId, deviceId);
+      namesMemo.set(key, hit);
+    }
+    return hit;
+  };
+  const classMemo = new Map<string, string | null>();
+  const className = (classId: string): string | null => {
+    let hit = classMemo.get(classId);
+    if (hit === undefined) {
+      hit = lookupClassName(`0x${classId}00`);
+      classMemo.set(classId, hit);
+    }
+    return hit;
+  };
   const devices: PciDevice[] = [];
   const byAddress = new Map<string, { dev: PciDevice; obj: HwlocObject }>();
   let bandwidthCount = 0;
@@ -357,19 +380,18 @@ export function snapshotFromHwlocXml(
     if (up && up.secondaryBus !== null && up.subordinateBus !== null && (p.bus < up.secondaryBus || p.bus > up.subordinateBus || (up.domain !== null && up.domain !== p.domain))) {
       warn(obj, `${address} sits below a bridge whose bus range is ${hex(up.domain ?? 0, 4)}:[${hex(up.secondaryBus, 2)}-${hex(up.subordinateBus, 2)}]`, address);
     }
-    const osObjs = osDevsOf.get(obj) ?? [];
-    const osDevices: OsDevice[] = osObjs
-      .filter((o) => o.name !== null && o.name !== '')
-      .map((o) => {
-        const attrs: Record<string, string> = { ...o.info };
-        if (o.subtype) attrs.subtype = o.subtype;
-        return { name: o.name!, kind: osDeviceKind(o, major), ...(Object.keys(attrs).length > 0 ? { attrs } : {}) };
-      });
+    const osDevices: OsDevice[] = [];
+    for (const o of osDevsOf.get(obj) ?? []) {
+      if (o.name === null || o.name === '') continue;
+      const attrs: Record<string, string> = { ...o.info };
+      if (o.subtype) attrs.subtype = o.subtype;
+      const kind = osDeviceKind(o, major);
+      osDevices.push(Object.keys(attrs).length > 0 ? { name: o.name, kind, attrs } : { name: o.name, kind });
+    }
     let progIf = p.progIf;
     // v1/v2 exports drop the prog-if; an NVMe block device below class 0108 pins it to 02.
     if (progIf === null && p.classId === '0108' && osDevices.some((d) => /^nvme/.test(d.name))) progIf = '02';
-    const looked =
-      obj.info.PCIVendor === undefined || obj.info.PCIDevice === undefined ? lookupPciNames(p.vendorId, p.deviceId) : null;
+    const looked = obj.info.PCIVendor === undefined || obj.info.PCIDevice === undefined ? pciNames(p.vendorId, p.deviceId) : null;
     const loc = localityOf(ctx.locality);
     if (p.linkGBps !== null && p.linkGBps > 0) {
       bandwidthCount += 1;
@@ -384,7 +406,7 @@ export function snapshotFromHwlocXml(
       localCpus: loc.localCpus,
       localityRule: 'imported',
       classCode: `0x${p.classId}${progIf ?? '00'}`,
-      className: lookupClassName(`0x${p.classId}00`),
+      className: className(p.classId),
       vendorId: `0x${p.vendorId}`,
       deviceId: `0x${p.deviceId}`,
       subsystemVendorId: `0x${p.subVendorId}`,
