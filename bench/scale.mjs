@@ -52,7 +52,7 @@ export async function benchScale({ runs = 5, sizes = SIZES, profile = true, mem 
     const dir = ensureTree(CACHE, n);
     const genMs = performance.now() - t;
     // The whole command a user runs, against lstopo's whole command on the same tree.
-    const ours = { cmd: process.execPath, args: [join(repo, 'bin', 'topolens.mjs'), 'export', dir, '--format', 'json'] };
+    const ours = { cmd: process.execPath, args: [join(repo, 'bin', 'topolens.cjs'), 'export', dir, '--format', 'json'] };
     // Warm the dentry and page caches for both readers: the second read is what repeats.
     child(engine, dir);
     runOnce(ours);
