@@ -98,14 +98,26 @@ export function annotateTopology(t: Snapshot): Snapshot {
   };
   const located = t.pci.devices.map((d) => visit(d));
   const vfParent = vfParents(located);
-  const withRoles = located.map((d) => {
+  // `located` holds this function's own copies: roles go straight into them (no third
+  // copy of every device).
+  for (const d of located as Array<{ -readonly [K in keyof PciDevice]: PciDevice[K] }>) {
     const rr = deriveRoles(d, vfParent);
-    return { ...d, roles: rr.map((r) => r.role), roleReasons: rr };
-  });
-  // Host bridges take the locality their devices agree on.
+    d.roles = rr.map((r) => r.role);
+    d.roleReasons = rr;
+  }
+  const withRoles = located;
+  // Host bridges take the locality their devices agree on (one pass over the devices).
+  const byBridge = new Map<string, { nodes: Set<number | null>; cpus: Set<string | null> }>();
+  for (const d of withRoles) {
+    if (d.hostBridge === null) continue;
+    let g = byBridge.get(d.hostBridge);
+    if (!g) byBridge.set(d.hostBridge, (g = { nodes: new Set(), cpus: new Set() }));
+    g.nodes.add(d.numaNode);
+    g.cpus.add(d.localCpus);
+  }
   const hostBridges: HostBridge[] | undefined = t.pci.hostBridges?.map((hb) => {
-    const nodes = new Set(withRoles.filter((d) => d.hostBridge === hb.id).map((d) => d.numaNode));
-    const cpus = new Set(withRoles.filter((d) => d.hostBridge === hb.id).map((d) => d.localCpus));
+    const nodes = byBridge.get(hb.id)?.nodes ?? new Set();
+    const cpus = byBridge.get(hb.id)?.cpus ?? new Set();
     return {
       ...hb,
       numaNode: nodes.size === 1 ? [...nodes][0]! : null,
