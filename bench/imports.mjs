@@ -37,8 +37,8 @@ export function ensureInputs() {
   return out;
 }
 
-function child(engine, kind, file, extra = []) {
-  const r = spawnSync(process.execPath, [...extra, join(repo, 'bench/lib/import-child.mjs'), engine, kind, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function child(engine, kind, file, extra = [], args = []) {
+  const r = spawnSync(process.execPath, [...extra, join(repo, 'bench/lib/import-child.mjs'), engine, kind, file, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`import child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -49,7 +49,11 @@ export async function benchImports({ runs = 5 } = {}) {
   const rows = [];
   for (const [kind, inp] of Object.entries(inputs)) {
     const xs = [];
-    for (let i = 0; i < runs; i += 1) xs.push(child(engine, kind, inp.file));
+    const fs = [];
+    for (let i = 0; i < runs; i += 1) {
+      xs.push(child(engine, kind, inp.file));
+      fs.push(child(engine, kind, inp.file, [], ['--file']));
+    }
     const row = {
       kind,
       command: inp.command,
@@ -58,6 +62,7 @@ export async function benchImports({ runs = 5 } = {}) {
       functions: xs[0].functions,
       ms: median(xs.map((x) => x.ms)),
       msMin: Math.min(...xs.map((x) => x.ms)),
+      fileMs: median(fs.map((x) => x.fileMs)),
       peakRssMiB: Math.max(...xs.map((x) => x.peakRssMiB)),
     };
     if (row.ms > 300) {
