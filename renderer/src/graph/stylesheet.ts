@@ -2,6 +2,9 @@
 // export draws from the same ones). Styles by class: .prim-<role>, .link-downgraded...
 import { FONT, MARKER_STYLE, ROLE_STYLE, THEME, type ThemeName, type ViewRole } from '../../../electron/topology/view/style';
 
+/** Device labels are not drawn below this on-screen size (px). */
+export const MIN_ZOOMED_FONT_PX = 5;
+
 export interface StyleRule {
   selector: string;
   style: Record<string, string | number>;
@@ -25,9 +28,7 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'text-justification': 'left',
         color: th.text,
         'border-width': 1.5,
-        'min-zoomed-font-size': 5,
-        'z-index-compare': 'manual',
-        'z-index': 2,
+        'min-zoomed-font-size': MIN_ZOOMED_FONT_PX,
       },
     },
     { selector: 'node.machine', style: { shape: 'round-rectangle', 'background-color': th.machineFill, 'border-color': th.machineFill, color: th.machineText, 'font-weight': 'bold' } },
@@ -42,6 +43,11 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'background-opacity': 1,
         'border-color': th.numaBorder,
         'border-width': 1.5,
+        // Drawn order, bottom to top: NUMA groups, grid frames, edges, the other nodes.
+        // Only the two background kinds compare z-index with edges ('manual'); every
+        // other node keeps Cytoscape's default (nodes above edges), so the rule costs
+        // nothing per device. Ties go by insertion: nodes are added before edges.
+        'z-index-compare': 'manual',
         'z-index': 0,
         events: 'no',
         'text-valign': 'top',
@@ -70,15 +76,13 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'curve-style': 'taxi',
         'taxi-direction': 'rightward',
         'taxi-turn': 24,
-        'z-index-compare': 'manual',
-        'z-index': 1,
       },
     },
     { selector: 'edge.cpu-edge, edge.vf-edge, edge.via-hidden', style: { 'line-style': 'dashed' } },
     { selector: 'edge.in-grid', style: { display: 'none' } },
     {
       selector: 'node.grid-frame',
-      style: { shape: 'round-rectangle', 'background-color': th.gridFill, 'border-color': th.edge, 'border-width': 1, 'border-style': 'dashed', label: '', 'z-index': 1, events: 'no' },
+      style: { shape: 'round-rectangle', 'background-color': th.gridFill, 'border-color': th.edge, 'border-width': 1, 'border-style': 'dashed', label: '', 'z-index-compare': 'manual', 'z-index': 0, events: 'no' },
     },
     // Interaction states.
     { selector: 'node.dim', style: { opacity: 0.18 } },

@@ -4,11 +4,12 @@
 import cytoscape, { type Core, type NodeSingular, type EventObject } from 'cytoscape';
 import type { PciDevice, Snapshot } from '../../../electron/topology/model';
 import type { SceneOptions } from '../../../electron/topology/view/scene';
-import type { ThemeName } from '../../../electron/topology/view/style';
 import { renderSvg } from '../../../electron/topology/export/svg';
 import { searchText } from '../../../electron/topology/view/search';
+import { FONT, type ThemeName } from '../../../electron/topology/view/style';
 import { buildElements, type Elements } from './elements';
-import { stylesheet } from './stylesheet';
+import { MIN_ZOOMED_FONT_PX, stylesheet } from './stylesheet';
+import { cacheLabelSizes, cullOffscreen, styleFresh } from './cyfast';
 
 /** Below this zoom the 11 px labels cannot be read. */
 export const READABLE_ZOOM = 0.7;
@@ -18,41 +19,6 @@ export interface HoverInfo {
   readonly kind: string;
   readonly x: number;
   readonly y: number;
-}
-
-/**
- * Compute the style of `which` elements in one pass with Cytoscape's edge walks
- * short-cut. Its generic bookkeeping dirties each element's connected edges and
- * parallel edges for every property it sets, allocating collections each time. Here
- * those walks are provably empty: nodes are styled before any edge exists, edges have
- * no connected edges of their own, and a tree has no parallel edges (checked). So for
- * this pass they are replaced by their empty-walk equivalent, and restored right after.
- */
-function styleInOnePass(cy: Core, which: 'nodes' | 'edges', noParallelEdges: boolean): void {
-  type Internal = { _private: { styleCache: unknown } };
-  const proto = Object.getPrototypeOf(cy.collection()) as { dirtyStyleCache: (this: ArrayLike<Internal>) => unknown };
-  const style = cy.style() as unknown as Record<string, unknown>;
-  const names = ['checkConnectedEdgesBoundsTrigger', 'checkParallelEdgesBoundsTrigger'];
-  const own = names.filter((k) => Object.prototype.hasOwnProperty.call(style, k));
-  const origDirty = proto.dirtyStyleCache;
-  const eles = which === 'nodes' ? cy.nodes() : cy.edges();
-  const safe =
-    typeof origDirty === 'function' &&
-    names.every((k) => typeof style[k] === 'function') &&
-    (which === 'nodes' ? cy.edges().length === 0 : noParallelEdges);
-  if (safe) {
-    proto.dirtyStyleCache = function dirtyStyleCache(this: ArrayLike<Internal>) {
-      for (let i = 0; i < this.length; i += 1) this[i]!._private.styleCache = null;
-      return this;
-    };
-    for (const k of names) style[k] = () => {};
-  }
-  try {
-    eles.forEach((e) => void e.style('width'));
-  } finally {
-    proto.dirtyStyleCache = origDirty;
-    for (const k of names) if (!own.includes(k)) delete style[k];
-  }
 }
 
 export class GraphView {
@@ -66,9 +32,13 @@ export class GraphView {
   private hoverCbs: Array<(h: HoverInfo | null) => void> = [];
   private activateCbs: Array<(id: string) => void> = [];
   private matches: string[] = [];
-  /** Time the last load took (ms): building scene+layout+elements, handing them to Cytoscape, total. */
+  private big = false;
+  /**
+   * Time the last load took (ms): building scene+layout+elements, handing them to
+   * Cytoscape (add = remove + insert + style), total.
+   */
   lastRenderMs = 0;
-  lastTimings = { build: 0, add: 0, total: 0 };
+  lastTimings = { build: 0, add: 0, total: 0, remove: 0, insert: 0, style: 0 };
 
   constructor(container: HTMLElement, theme: ThemeName) {
     this.theme = theme;
@@ -83,6 +53,8 @@ export class GraphView {
       selectionType: 'single',
       autoungrabify: true,
     });
+    cullOffscreen(this.cy);
+    cacheLabelSizes(this.cy);
     this.cy.on('tap', 'node', (e: EventObject) => {
       const n = e.target as NodeSingular;
       if (n.data('kind') === 'vf-group') {
@@ -102,7 +74,31 @@ export class GraphView {
       this.hoverCbs.forEach((cb) => cb({ id: n.id(), kind: n.data('kind') as string, x: p.x, y: p.y - n.renderedOuterHeight() / 2 }));
     });
     this.cy.on('mouseout', 'node', () => this.hoverCbs.forEach((cb) => cb(null)));
-    this.cy.on('viewport', () => this.hoverCbs.forEach((cb) => cb(null)));
+    this.cy.on('viewport', () => {
+      this.hoverCbs.forEach((cb) => cb(null));
+      this.gestureMode();
+    });
+  }
+
+  /**
+   * How a big graph is redrawn while the user pans or zooms. Frames only draw what is
+   * in view (cullOffscreen), so at readable zooms full redraws are cheap and show the
+   * real picture while moving. Zoomed out (labels below min-zoomed-font-size: not
+   * drawn anyway), thousands of boxes are in view: then Cytoscape moves a snapshot
+   * texture and hides edges during the gesture, and redraws when it ends.
+   */
+  private gestureMode(): void {
+    const cheap = this.big && this.cy.zoom() * FONT.size < MIN_ZOOMED_FONT_PX;
+    const r = this.cy as unknown as { renderer(): { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean } | undefined };
+    try {
+      const rr = r.renderer();
+      if (rr && rr.textureOnViewport !== cheap) {
+        rr.hideEdgesOnViewport = cheap;
+        rr.textureOnViewport = cheap;
+      }
+    } catch {
+      /* renderer internals differ: fine */
+    }
   }
 
   onSelect(cb: (id: string | null) => void): void {
@@ -133,37 +129,31 @@ export class GraphView {
     const t1 = performance.now();
     const big = this.current.scene.nodes.length > 400;
     const cy = this.cy;
-    // Nodes first, styled while they have no edges, then the edges: Cytoscape's style
-    // application walks each node's connected edges for every property it sets, so
-    // this order roughly halves the cost on big graphs.
+    // Nodes first, styled while they have no edges, then the edges: that is what lets
+    // styleFresh skip Cytoscape's change bookkeeping (see there).
     const els = this.current.elements;
+    cy.batch(() => cy.elements().remove());
+    const tr = performance.now();
     cy.batch(() => {
-      cy.elements().remove();
       cy.add(els.filter((e) => e.group === 'nodes') as never);
     });
-    const edgeDefs = els.filter((e) => e.group === 'edges');
-    const pairs = new Set(edgeDefs.flatMap((e) => [`${e.data['source']}>${e.data['target']}`, `${e.data['target']}>${e.data['source']}`]));
-    const noParallel = pairs.size === 2 * edgeDefs.length;
-    styleInOnePass(cy, 'nodes', noParallel);
+    const ta = performance.now();
+    styleFresh(cy, cy.nodes());
+    const ts = performance.now();
     cy.batch(() => {
-      cy.add(edgeDefs as never);
+      cy.add(els.filter((e) => e.group === 'edges') as never);
     });
-    styleInOnePass(cy, 'edges', noParallel);
+    const tb = performance.now();
+    styleFresh(cy, cy.edges());
     const t2 = performance.now();
-    // Big graphs: cheaper redraws while panning/zooming.
-    const r = cy as unknown as { renderer(): { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean } };
-    try {
-      r.renderer().hideEdgesOnViewport = big;
-      r.renderer().textureOnViewport = big;
-    } catch {
-      /* renderer internals differ: fine */
-    }
+    this.big = big;
     if (!keepViewport) this.fit();
+    this.gestureMode();
     if (sel && cy.getElementById(sel).nonempty()) this.select(sel, false);
     else if (sel) this.select(null);
     if (this.matches.length) this.highlightMatches();
     this.lastRenderMs = performance.now() - t0;
-    this.lastTimings = { build: t1 - t0, add: t2 - t1, total: this.lastRenderMs };
+    this.lastTimings = { build: t1 - t0, add: t2 - t1, total: this.lastRenderMs, remove: tr - t1, insert: ta - tr + (tb - ts), style: ts - ta + (t2 - tb) };
   }
 
   setTheme(theme: ThemeName): void {
