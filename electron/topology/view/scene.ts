@@ -304,6 +304,14 @@ export function buildScene(t: Snapshot, opts: SceneOptions = {}): Scene {
 }
 
 const addrKey = (a: string) => a.replace(/^([0-9a-f]+):/i, (_, d: string) => `${d.padStart(8, '0')}:`);
+/** Canonical keys: same length, separators at the same places, lowercase hex digits. */
+const CANONICAL_KEY = /^[0-9a-f]{8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 export function cmpAddr(a: string, b: string): number {
-  return addrKey(a).localeCompare(addrKey(b));
+  const x = addrKey(a);
+  const y = addrKey(b);
+  // For canonical keys code-unit order is the collation order (0-9 before a-f, the
+  // separators only ever meet each other), and it spares the renderer's first load
+  // the ICU collator set-up (~0.2 s of cold CPU) that localeCompare costs.
+  if (CANONICAL_KEY.test(x) && CANONICAL_KEY.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  return x.localeCompare(y);
 }
