@@ -26,21 +26,17 @@ const resultsFile = join(outDir, 'results.json');
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
 const results = { ...previous, machine: machine() };
 
-if (only.has('cli')) {
-  log('CLI end to end vs lstopo and lspci...');
-  results.cli = await benchCli({ runs: quick ? 5 : 21 });
-}
-if (only.has('scale')) {
-  log('engine scaling (generates bench/out/sysfs-N on first use: minutes)...');
-  results.scale = await benchScale({ runs: quick ? 2 : 5 });
-}
-if (only.has('imports')) {
-  log('lspci / hwloc XML imports...');
-  results.imports = await benchImports({ runs: quick ? 2 : 5 });
-}
-if (only.has('capture')) {
-  log('capture vs hwloc-gather-topology...');
-  results.capture = await benchCapture({ runs: quick ? 1 : 3 });
+// In-process sections: [key, what the log says, run it with (full or quick) rounds].
+const sections = [
+  ['cli', 'CLI end to end vs lstopo and lspci...', (runs) => benchCli({ runs }), 21, 5],
+  ['scale', 'engine scaling (generates bench/out/sysfs-N on first use: minutes)...', (runs) => benchScale({ runs }), 5, 2],
+  ['imports', 'lspci / hwloc XML imports...', (runs) => benchImports({ runs }), 5, 2],
+  ['capture', 'capture vs hwloc-gather-topology...', (runs) => benchCapture({ runs }), 3, 1],
+];
+for (const [key, what, run, full, fast] of sections) {
+  if (!only.has(key)) continue;
+  log(what);
+  results[key] = await run(quick ? fast : full);
 }
 if (only.has('view')) {
   const view = join(repo, 'bench', 'view.mjs');

@@ -19,7 +19,7 @@ export function electronBinary() {
     return { path: null, why: 'the electron package is not installed (npm ci installs it)' };
   }
   const pathTxt = join(dirname(pkg), 'path.txt');
-  if (!existsSync(pathTxt)) return { path: null, why: 'the Electron binary is not installed (no node_modules/electron/path.txt) and could not be downloaded' };
+  if (!existsSync(pathTxt)) return { path: null, why: 'the Electron binary is not installed (no node_modules/electron/path.txt: it was never downloaded)' };
   const bin = join(dirname(pkg), 'dist', readFileSync(pathTxt, 'utf8').trim());
   if (!existsSync(bin)) return { path: null, why: `the Electron binary ${bin} is missing` };
   return { path: bin, why: '' };

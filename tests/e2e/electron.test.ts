@@ -4,12 +4,12 @@
 // Electron binary exists (found without require('electron'), which would download);
 // elsewhere it prints that it was not run and skips (not counted as passed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../electron/topology/load';
+import { electronBinary } from '../../scripts/start.mjs';
 import { REPO } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -17,19 +17,11 @@ declare const window: any;
 declare const document: any;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** The binary as `npm start` finds it (never require('electron'): that downloads), plus a display. */
 function findElectron(): { path: string | null; why: string } {
-  let pkg: string;
-  try {
-    pkg = createRequire(join(REPO, 'package.json')).resolve('electron/package.json');
-  } catch {
-    return { path: null, why: 'the electron package is not installed' };
-  }
-  const pathTxt = join(dirname(pkg), 'path.txt');
-  if (!existsSync(pathTxt)) return { path: null, why: 'no Electron binary on this machine (node_modules/electron/path.txt is missing: the binary was never downloaded)' };
-  const bin = join(dirname(pkg), 'dist', readFileSync(pathTxt, 'utf8').trim());
-  if (!existsSync(bin)) return { path: null, why: `the Electron binary ${bin} is missing` };
-  if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return { path: null, why: 'Electron binary found but there is no display (run under xvfb-run)' };
-  return { path: bin, why: '' };
+  const found = electronBinary();
+  if (found.path && process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return { path: null, why: 'Electron binary found but there is no display (run under xvfb-run)' };
+  return found;
 }
 
 const electron = findElectron();

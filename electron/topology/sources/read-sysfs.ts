@@ -125,29 +125,20 @@ function readLinkInfo(root: SysfsRoot, dir: string, d: Diags, address: string): 
     const bad = r !== null && (i % 2 === 0 ? speeds[i / 2] === null : widths[(i - 1) / 2] === null);
     if (bad) d.warn(`${dir}/${files[i]}`, `unrecognised value "${r!.trim().slice(0, 40)}"`, address);
   });
-  const [cs, ms] = speeds;
-  const [cw, mw] = widths;
-  return {
-    speed: cs ? formatLinkSpeed(cs) : null,
-    width: cw ? cw : null,
-    maxSpeed: ms ? formatLinkSpeed(ms) : null,
-    maxWidth: mw ? mw : null,
-    downgraded: false, // decided in annotate/link (needs the upstream port)
-  };
+  return toLinkInfo({ speed: speeds[0] ?? 0, width: widths[0] ?? 0, maxSpeed: speeds[1] ?? 0, maxWidth: widths[1] ?? 0 });
 }
 
 /**
- * The link as the four sysfs files would give it, from config space (four reads fewer
- * per function); null when config space does not hold the link registers.
+ * The model's link from the four values, read from the sysfs files or decoded from
+ * config space (parseConfigLink: four reads fewer per function); 0 is unknown.
  */
-function linkFromConfig(l: ConfigLink | null): LinkInfo | null {
-  if (l === null) return null;
+function toLinkInfo(l: ConfigLink): LinkInfo {
   return {
     speed: l.speed ? formatLinkSpeed(l.speed) : null,
     width: l.width ? l.width : null,
     maxSpeed: l.maxSpeed ? formatLinkSpeed(l.maxSpeed) : null,
     maxWidth: l.maxWidth ? l.maxWidth : null,
-    downgraded: false,
+    downgraded: false, // decided in annotate/link (needs the upstream port)
   };
 }
 
@@ -223,6 +214,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
     // fewer files per function. Without config space, the files.
     const cfgBytes = root.readBytes(`${dir}/config`, 4096);
     const cfg = parseConfigHeader(cfgBytes);
+    const configLink = parseConfigLink(cfgBytes, cfg);
     const head = cfgBytes && cfgBytes.length >= 64 ? cfgBytes : null;
     const hex = (lo: number, digits: number) => {
       const v = digits === 2 ? head![lo]! : head![lo]! | (head![lo + 1]! << 8);
@@ -329,7 +321,7 @@ function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges
       driver,
       driverOverride,
       iommuGroup,
-      link: linkFromConfig(parseConfigLink(cfgBytes, cfg)) ?? readLinkInfo(root, dir, d, address),
+      link: configLink ? toLinkInfo(configLink) : readLinkInfo(root, dir, d, address),
       sriov,
       osDevices: [],
       portKind,
