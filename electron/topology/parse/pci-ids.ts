@@ -127,16 +127,23 @@ function* subsystemLines(t: string, deviceLineEnd: number): Generator<[string, s
   }
 }
 
-/** Class name for a class code "0x020000": the most specific of prog-if, subclass, class. */
+/** "0x010802" → "010802", the key form of the class map (class, subclass, prog-if). */
+const classKey = (classCode: string): string => classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
+
+/** Class name from a class map (text or compact index): subclass, else class. */
+function classNameIn(classes: ReadonlyMap<string, string>, classCode: string): string | null {
+  const c = classKey(classCode);
+  return classes.get(c.slice(0, 4)) ?? classes.get(c.slice(0, 2)) ?? null;
+}
+
+/** Class name for a class code "0x020000": the subclass's name, else the class's. */
 export function classNameInIndex(idx: PciIdsIndex, classCode: string): string | null {
-  const c = classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
-  return idx.classes.get(c.slice(0, 4)) ?? idx.classes.get(c.slice(0, 2)) ?? null;
+  return classNameIn(idx.classes, classCode);
 }
 
 /** Programming-interface name ("NVM Express", "Normal decode"), when pci.ids has one. */
 export function progIfNameInIndex(idx: PciIdsIndex, classCode: string): string | null {
-  const c = classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
-  return idx.classes.get(c) ?? null;
+  return idx.classes.get(classKey(classCode)) ?? null;
 }
 
 /** What the name lookups need from a database, whichever form it is loaded from. */
@@ -333,13 +340,7 @@ export function compactPciNameDb(header: Uint8Array, read: ReadAt): PciNameDb {
       }
       return { vendorName, deviceName, subsystemName };
     },
-    className(classCode) {
-      const c = classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
-      return classes.get(c.slice(0, 4)) ?? classes.get(c.slice(0, 2)) ?? null;
-    },
-    progIfName(classCode) {
-      const c = classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
-      return classes.get(c) ?? null;
-    },
+    className: (classCode) => classNameIn(classes, classCode),
+    progIfName: (classCode) => classes.get(classKey(classCode)) ?? null,
   };
 }
