@@ -26,6 +26,8 @@ export interface Cpu {
   readonly core: number | null;
   /** `cpuN/topology/cluster_id` where the kernel exposes it. */
   readonly cluster?: number | null;
+  /** `cpuN/topology/thread_siblings_list` (SMT siblings, itself included), where read. */
+  readonly threadSiblings?: string | null;
   /** AArch64: MIDR_EL1 (`cpuN/regs/identification/midr_el1` or /proc/cpuinfo). */
   readonly midr?: string;
   /** Core micro-architecture name decoded from MIDR, e.g. "Neoverse-N1". */
@@ -49,8 +51,34 @@ export interface Machine {
   readonly vendor?: string | null;
   readonly product?: string | null;
   readonly cpus: readonly Cpu[];
+  /** `/sys/devices/system/cpu/isolated` (kernel list; "" = none); absent when not read. */
+  readonly isolatedCpus?: string | null;
+  /** `/sys/devices/system/cpu/nohz_full` (kernel list; "" or "(null)" = none); absent when not read. */
+  readonly nohzFullCpus?: string | null;
+  /**
+   * IOMMU state from `/sys/kernel/iommu_groups` (number of groups; 0 = no IOMMU on) and
+   * `/sys/class/iommu` (the units, e.g. dmar0); absent when the input does not say.
+   */
+  readonly iommu?: IommuInfo | null;
   /** Platform note, e.g. "live mode on darwin: the PCIe tree needs Linux". */
   readonly note?: string;
+}
+
+export interface IommuInfo {
+  /** Entries of `/sys/kernel/iommu_groups`. */
+  readonly groups: number;
+  /** Entries of `/sys/class/iommu` (dmar0, ivhv0, smmu3.0x...), when listed. */
+  readonly units?: readonly string[];
+}
+
+/** One hugepage pool of a NUMA node: `nodeN/hugepages/hugepages-<size>kB/`. */
+export interface HugepagePool {
+  /** Page size in KiB, from the folder name. */
+  readonly sizeKb: number;
+  /** `nr_hugepages`; null when unreadable. */
+  readonly total: number | null;
+  /** `free_hugepages`; null when unreadable. */
+  readonly free: number | null;
 }
 
 export type NumaKind = 'dram' | 'cxl' | 'pmem' | 'hbm' | 'cpuless';
@@ -67,6 +95,8 @@ export interface NumaNode {
   readonly kind: NumaKind;
   /** Why `kind` was chosen (e.g. "memory of CXL region region0"). */
   readonly kindReason?: string;
+  /** `nodeN/hugepages/hugepages-*` pools; absent when the input does not have them. */
+  readonly hugepages?: readonly HugepagePool[];
 }
 
 export interface LinkInfo {
@@ -93,6 +123,18 @@ export interface SriovInfo {
   readonly physfn: string | null;
   /** `virtfnN` link targets (PF only), in N order. */
   readonly vfs: readonly string[];
+}
+
+/**
+ * PCIe AER counters of a function: `aer_dev_correctable`, `aer_dev_nonfatal`,
+ * `aer_dev_fatal` (lines "NAME COUNT"; the totals are the TOTAL_ERR_* lines).
+ */
+export interface AerCounters {
+  readonly correctable: number | null;
+  readonly nonfatal: number | null;
+  readonly fatal: number | null;
+  /** Every non-zero counter line, e.g. {"RxErr": 3, "TOTAL_ERR_COR": 3}, keyed by file. */
+  readonly nonZero?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export type OsDeviceKind = 'net' | 'nvme' | 'block' | 'rdma' | 'gpu' | 'dax' | 'cxl' | 'dma' | 'other';
@@ -166,6 +208,8 @@ export interface PciDevice {
   readonly slot?: string | null;
   /** Kernel modules that can drive it (`lspci -k` "Kernel modules"). */
   readonly kernelModules?: readonly string[];
+  /** AER counters (`aer_dev_*`); absent when the files are not in the input. */
+  readonly aer?: AerCounters | null;
   /** Capabilities seen in config space: 'aer', 'acs', 'cxl' (CXL DVSEC), 'sriov'. */
   readonly capabilities?: readonly string[];
   readonly roles: readonly string[];
