@@ -34,8 +34,8 @@ export default tseslint.config(
         patterns: [
           { regex: '^(electron(/.*)?|node:.*|fs|path|child_process|os|http|https|net|crypto)$', message: 'The renderer has no Node or Electron access.' },
           {
-            regex: '^(\\.\\./)+electron/(topology/(?!(model|view/[a-z-]+|export/describe|export/svg)$)|main/|preload/|cli/)',
-            message: 'The renderer imports only the model types, the IPC contract and the pure view modules (view/**, export/describe, export/svg).',
+            regex: '^(\\.\\./)+electron/(topology/(?!(model|view/[a-z-]+|compare/[a-z-]+|export/describe|export/svg)$)|main/|preload/|cli/)',
+            message: 'The renderer imports only the model types, the IPC contract and the pure view and compare modules (view/**, compare/**, export/describe, export/svg).',
           },
         ],
       }],
@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // The pure view modules are shared with the renderer: they may not reach for Node either.
-    files: ['electron/topology/view/**/*.ts', 'electron/topology/export/svg.ts', 'electron/ipc.ts'],
+    files: ['electron/topology/view/**/*.ts', 'electron/topology/compare/**/*.ts', 'electron/topology/export/svg.ts', 'electron/ipc.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
