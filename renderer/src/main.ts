@@ -1,6 +1,7 @@
 // The renderer's entry: loads the topology through the API, wires the header, toolbar,
-// graph, details panel, tooltip, legend, keyboard and drag-and-drop together. State is
-// small and lives here; drawing is GraphView's, content is the pure view modules'.
+// graph, tooltip, keyboard and drag-and-drop together, and mounts the side panels (one
+// module and one `panels.mount(...)` line each). State is small and lives here;
+// drawing is GraphView's, content is the pure view modules', panels are their own.
 import type { LoadedTopology, MenuCommand, TopolensApi } from '../../electron/ipc';
 import { exportFileName } from '../../electron/ipc';
 import type { PciDevice } from '../../electron/topology/model';
@@ -10,9 +11,9 @@ import { ROLE_ORDER, ROLE_STYLE, type ThemeName, type ViewRole } from '../../ele
 import { createApi } from './api';
 import { GraphView } from './graph/view';
 import { clear, h } from './ui/dom';
-import { renderDevice, renderNode } from './ui/details';
+import { detailsPanel } from './ui/details-panel';
 import { renderHeader, roleCountsOf } from './ui/header';
-import { renderLegend } from './ui/legend';
+import { PanelArea } from './ui/panels';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -30,6 +31,17 @@ const state: State = {
 
 const api: TopolensApi = createApi();
 const view = new GraphView($('graph'), state.theme);
+
+// Side panels: tabs over one body each. A new panel is a module under ui/ and one mount line.
+const panels = new PanelArea($('side'), $('panel-tabs'), $('panel-bodies'), {
+  api,
+  loaded: () => state.loaded,
+  select: (id) => selectAddress(id),
+  selected: () => view.selectedId(),
+  theme: () => state.theme,
+  status: (msg, error) => status(msg, error),
+});
+panels.mount(detailsPanel({ device: (a) => view.device(a), sceneNode: (id) => view.elements?.scene.nodes.find((n) => n.id === id), paint: (r) => paintRoles(r) }));
 
 function sceneOpts(): SceneOptions {
   return { ...state.opts, expandedPfs: [...state.opts.expandedPfs] };
@@ -88,33 +100,16 @@ function show(l: LoadedTopology): void {
   for (const r of ROLE_ORDER) if (counts.get(r)) sel.append(h('option', { value: r }, `${ROLE_STYLE[r as ViewRole].label} (${counts.get(r)})`));
   if (state.opts.role && !counts.get(state.opts.role)) state.opts.role = null;
   sel.value = state.opts.role ?? '';
-  const present = new Set(l.snapshot.pci.devices.flatMap((d) => [...d.roles, d.portKind === 'pci-bridge' || d.portKind === 'host-bridge' ? 'bridge' : '']));
-  renderLegend($('legend'), present);
   paintRoles();
   redraw();
   view.select(null);
-  showDetails(null);
+  panels.load(l);
 }
 
 function setRole(role: string | null): void {
   state.opts.role = role || null;
   ($('role-filter') as HTMLSelectElement).value = state.opts.role ?? '';
   redraw();
-}
-
-function showDetails(id: string | null): void {
-  const el = $('details');
-  const t = state.loaded?.snapshot;
-  if (!id || !t) {
-    clear(el);
-    el.append(h('p', { class: 'hint' }, 'Click a device for every detail. Arrow keys walk the tree, Enter expands VFs, / searches.'));
-    return;
-  }
-  const d = view.device(id);
-  const cb = { select: (a: string) => selectAddress(a) };
-  if (d) renderDevice(el, d, t, cb);
-  else renderNode(el, id, t, cb);
-  paintRoles(el);
 }
 
 /** Select a device by address, expanding its PF's VFs or dropping filters if needed so it is drawn. */
@@ -188,6 +183,7 @@ function toggleTheme(): void {
   document.body.className = `theme-${state.theme}`;
   view.setTheme(state.theme);
   paintRoles();
+  panels.theme(state.theme);
 }
 
 function command(c: MenuCommand): void {
@@ -233,7 +229,7 @@ function tooltipText(id: string): string {
 
 // Wiring.
 document.body.className = `theme-${state.theme}`;
-view.onSelect((id) => showDetails(id));
+view.onSelect((id) => panels.select(id));
 view.onActivate((id) => {
   const pf = view.elements?.scene.nodes.find((n) => n.id === id)?.pf;
   if (pf) {

@@ -37,10 +37,53 @@ export function describeLink(l: LinkInfo | null): string {
   return `${[ww, ms].filter(Boolean).join(', ')} (downgraded)`;
 }
 
+/**
+ * Usable bytes per second per lane, in GB/s, for a PCIe signalling rate: 8b/10b
+ * encoding up to 5 GT/s (Gen1-2), 128b/130b for 8-32 GT/s (Gen3-5), 242/256 FLIT for
+ * 64 GT/s (Gen6, FLIT mode: 236 B payload + 6 B DLP per 256 B FLIT, i.e. 242 of 256
+ * carry TLP/DLLP bytes). Null for a rate we cannot name.
+ */
+export function laneGBps(speed: string | null | undefined): number | null {
+  const gt = speed ? Number.parseFloat(speed) : Number.NaN;
+  if (!Number.isFinite(gt) || gt <= 0) return null;
+  const efficiency = gt <= 5 ? 8 / 10 : gt < 64 ? 128 / 130 : 242 / 256;
+  return (gt * efficiency) / 8;
+}
+
+/** Throughput of a link, one direction, GB/s: lanes × per-lane; null when either is unknown. */
+export function linkGBps(speed: string | null | undefined, width: number | null | undefined): number | null {
+  const per = laneGBps(speed);
+  return per === null || !width ? null : per * width;
+}
+
+const gbps = (v: number) => (v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3)).replace(/\.?0+$/, '');
+
+/** "x16 · 16 GT/s ≈ 31.5 GB/s"; only the parts that are known; "" when nothing is. */
+export function linkLabel(l: LinkInfo | null): string {
+  if (!l) return '';
+  const parts = [l.width !== null ? `x${l.width}` : '', l.speed ?? ''].filter(Boolean).join(' · ');
+  const bw = linkGBps(l.speed, l.width);
+  return bw === null ? parts : `${parts} ≈ ${gbps(bw)} GB/s`;
+}
+
+/** The capable link: "x16 · 16 GT/s ≈ 31.5 GB/s" from maxWidth/maxSpeed; "" when unknown. */
+export function capableLabel(l: LinkInfo | null): string {
+  if (!l) return '';
+  return linkLabel({ speed: l.maxSpeed, width: l.maxWidth, maxSpeed: null, maxWidth: null, downgraded: false });
+}
+
+/** Details line: current link, and for a downgraded one what it could do ("… — ⚠ downgraded, capable of …"). */
+export function linkDetails(l: LinkInfo): string {
+  const cur = linkLabel(l) || 'current speed and width not reported';
+  const cap = capableLabel(l);
+  if (l.downgraded) return `${cur} — ⚠ downgraded${cap ? `, capable of ${cap}` : ''}`;
+  return cap && cap !== linkLabel(l) ? `${cur} (device maximum ${cap})` : cur;
+}
+
 /** A device's name: "Mellanox Technologies MT28908 Family [ConnectX-6]". */
 export function deviceTitle(d: PciDevice): string {
-  const v = d.vendorName ?? `vendor ${d.vendorId}`;
-  const n = d.deviceName ?? `device ${d.deviceId}`;
+  const v = d.vendorName ?? (d.vendorId ? `vendor ${d.vendorId}` : 'unknown vendor');
+  const n = d.deviceName ?? (d.deviceId ? `device ${d.deviceId}` : 'unknown device');
   return `${v} ${n}`;
 }
 

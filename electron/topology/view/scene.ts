@@ -38,6 +38,10 @@ export interface SceneNode {
   readonly numaNode: number | null;
   /** vf-group: the folded VFs. */
   readonly vfs?: readonly string[];
+  /** Folded groups (VFs, platform functions): the addresses they stand for. */
+  readonly members?: readonly string[];
+  /** Full title (labels are clipped; details and tooltips show this). */
+  readonly title?: string;
   /** vf-group: the PF. */
   readonly pf?: string;
   /** Hidden single-child bridges between this node and its tree parent. */

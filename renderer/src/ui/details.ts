@@ -2,8 +2,8 @@
 // field a newer snapshot adds), with locality explained and roles with their reasons;
 // PF/VF/parent addresses are links. Also NUMA node, root complex and machine details.
 import type { LocalityRule, PciDevice, Snapshot } from '../../../electron/topology/model';
-import { cpuCount, describeLink, deviceTitle, formatBytes, PORT_KIND_LABEL } from '../../../electron/topology/export/describe';
-import { archLine } from '../../../electron/topology/view/scene';
+import { cpuCount, describeLink, deviceTitle, formatBytes, linkDetails, PORT_KIND_LABEL } from '../../../electron/topology/export/describe';
+import { archLine, type SceneNode } from '../../../electron/topology/view/scene';
 import { clear, h } from './dom';
 
 export const LOCALITY_RULE_TEXT: Readonly<Record<LocalityRule, string>> = {
@@ -42,11 +42,11 @@ export function renderDevice(el: HTMLElement, d: PciDevice, t: Snapshot, cb: Det
   const children = t.pci.devices.filter((c) => c.parent === d.address).map((c) => c.address);
   const rows: Row[] = [
     ['Address', h('code', { 'data-testid': 'details-address' }, d.address)],
-    ['Class', `${d.className ?? '?'} (${d.classCode})`],
-    ['Vendor', `${d.vendorName ?? '?'} [${d.vendorId}]`],
-    ['Device', `${d.deviceName ?? '?'} [${d.deviceId}]`],
+    ['Class', named(d.className, d.classCode)],
+    ['Vendor', named(d.vendorName, d.vendorId)],
+    ['Device', named(d.deviceName, d.deviceId)],
   ];
-  if (d.subsystemVendorId || d.subsystemDeviceId) rows.push(['Subsystem', `${d.subsystemVendorId ?? '?'}:${d.subsystemDeviceId ?? '?'}`]);
+  if (d.subsystemVendorId || d.subsystemDeviceId) rows.push(['Subsystem', `${d.subsystemVendorId ?? 'unknown'}:${d.subsystemDeviceId ?? 'unknown'}`]);
   if (d.revision) rows.push(['Revision', d.revision]);
   rows.push(['Driver', h('span', { 'data-testid': 'details-driver' }, d.driver ?? 'none (unbound)')]);
   if (d.driverOverride) rows.push(['driver_override', d.driverOverride]);
@@ -55,24 +55,24 @@ export function renderDevice(el: HTMLElement, d: PciDevice, t: Snapshot, cb: Det
   rows.push(['NUMA node', h('span', { 'data-testid': 'details-numa' }, d.numaNode === null ? 'unknown' : String(d.numaNode))]);
   rows.push(['Local CPUs', d.localCpus ? `${d.localCpus} (${cpuCount(d.localCpus)})` : 'unknown']);
   rows.push(['Locality rule', `${d.localityRule}: ${LOCALITY_RULE_TEXT[d.localityRule] ?? ''}`]);
-  rows.push(['Root complex', d.hostBridge ?? '?']);
+  rows.push(['Root complex', d.hostBridge ?? 'unknown']);
   rows.push(['Parent', d.parent ? addrLink(d.parent, cb) : 'none (on a root bus)']);
   if (children.length) {
     const span = h('span', {});
     children.forEach((c, i) => span.append(i ? ' ' : '', addrLink(c, cb)));
     rows.push(['Children', span]);
   }
-  if (d.secondaryBus !== undefined && d.secondaryBus !== null) rows.push(['Buses', `secondary ${d.secondaryBus}, subordinate ${d.subordinateBus ?? '?'}`]);
+  if (d.secondaryBus !== undefined && d.secondaryBus !== null) rows.push(['Buses', `secondary ${d.secondaryBus}${d.subordinateBus !== undefined && d.subordinateBus !== null ? `, subordinate ${d.subordinateBus}` : ''}`]);
   rows.push(['IOMMU group', d.iommuGroup === null ? 'none' : String(d.iommuGroup)]);
   if (d.link) {
     const l = d.link;
-    rows.push(['Link', `${l.width !== null ? `x${l.width}` : '?'} ${l.speed ?? '?'} of max ${l.maxWidth !== null ? `x${l.maxWidth}` : '?'} ${l.maxSpeed ?? '?'}${l.downgraded ? ' — ⚠ downgraded' : ''}`]);
+    rows.push(['Link', h('span', { 'data-testid': 'details-link' }, linkDetails(l))]);
     if (l.note) rows.push(['Link note', l.note]);
   } else rows.push(['Link', 'not reported']);
   if (d.sriov) {
     const s = d.sriov;
     if (s.physfn) rows.push(['SR-IOV PF', addrLink(s.physfn, cb)]);
-    if (s.totalVfs !== null) rows.push(['SR-IOV VFs', `${s.numVfs ?? '?'} of ${s.totalVfs} enabled`]);
+    if (s.totalVfs !== null) rows.push(['SR-IOV VFs', s.numVfs === null ? `up to ${s.totalVfs} (number enabled unknown)` : `${s.numVfs} of ${s.totalVfs} enabled`]);
     if (s.vfs.length) {
       const span = h('span', { class: 'vf-list' });
       s.vfs.forEach((v, i) => span.append(i ? ' ' : '', addrLink(v, cb)));
@@ -106,8 +106,8 @@ export function renderNode(el: HTMLElement, id: string, t: Snapshot, cb: Details
     const rows: Row[] = [
       ['Kind', `${n.kind}${n.kindReason ? ` (${n.kindReason})` : ''}`],
       ['CPUs', n.cpus ? `${n.cpus} (${cpuCount(n.cpus)})` : 'none'],
-      ['Memory', formatBytes(n.memoryBytes)],
-      ['Distances', n.distances.join(' ') || '?'],
+      ['Memory', n.memoryBytes === null ? 'unknown' : formatBytes(n.memoryBytes)],
+      ['Distances', n.distances.join(' ') || 'unknown'],
     ];
     const u = [...new Set(cpus.map((c) => c.uarch).filter(Boolean))];
     if (u.length) rows.push(['Cores', u.join(', ')]);
@@ -119,7 +119,7 @@ export function renderNode(el: HTMLElement, id: string, t: Snapshot, cb: Details
     const hb = (t.pci.hostBridges ?? []).find((x) => `rc:${x.id}` === id);
     el.append(h('h2', {}, `Root complex ${id.slice(3)}`));
     el.append(table([
-      ['Domain / bus', hb ? `${hb.domain} / ${hb.bus}` : '?'],
+      ['Domain / bus', hb ? `${hb.domain} / ${hb.bus}` : 'unknown'],
       ['NUMA node', hb?.numaNode === null || hb === undefined ? 'unknown' : String(hb.numaNode)],
       ['Local CPUs', hb?.localCpus ?? 'unknown'],
       ...(hb?.behind ? ([['Behind', addrLink(hb.behind, cb)]] as Row[]) : []),
@@ -129,20 +129,44 @@ export function renderNode(el: HTMLElement, id: string, t: Snapshot, cb: Details
     el.append(h('h2', {}, m.hostname ?? t.source.name));
     const rows: Row[] = [
       ['Architecture', `${archLine(m)}${m.archSource ? ` (from ${m.archSource})` : ''}`],
-      ['CPU model', m.cpuModel ?? '?'],
-      ['CPUs', String(m.cpus.length)],
-      ['Kernel', m.kernel ?? '?'],
-      ['Memory', formatBytes(m.totalMemoryBytes ?? null)],
+      ['CPU model', m.cpuModel ?? 'unknown'],
+      ['CPUs', m.cpus.length ? String(m.cpus.length) : 'not reported'],
+      ['Kernel', m.kernel ?? 'unknown'],
+      ['Memory', m.totalMemoryBytes ? formatBytes(m.totalMemoryBytes) : 'unknown'],
       ['Source', `${t.source.kind}: ${t.source.name}`],
       ['Captured', t.capturedAt],
     ];
     if (m.vendor || m.product) rows.push(['System', `${m.vendor ?? ''} ${m.product ?? ''}`.trim()]);
-    if (t.cxl.memdevs.length) rows.push(['CXL memdevs', t.cxl.memdevs.map((x) => `${x.name} (${x.pciAddress ?? 'no PCI'}, ram ${formatBytes(x.ramBytes)}, node ${x.numaNode ?? '?'})`).join('; ')]);
-    if (t.cxl.regions.length) rows.push(['CXL regions', t.cxl.regions.map((x) => `${x.name} ${formatBytes(x.sizeBytes)} ${x.mode ?? ''} → node ${x.numaNode ?? '?'}`).join('; ')]);
+    if (t.cxl.memdevs.length) rows.push(['CXL memdevs', t.cxl.memdevs.map((x) => `${x.name} (${x.pciAddress ?? 'no PCI'}${x.ramBytes !== null ? `, ram ${formatBytes(x.ramBytes)}` : ''}, node ${x.numaNode ?? 'unknown'})`).join('; ')]);
+    if (t.cxl.regions.length) rows.push(['CXL regions', t.cxl.regions.map((x) => `${x.name}${x.sizeBytes !== null ? ` ${formatBytes(x.sizeBytes)}` : ''} ${x.mode ?? ''} → node ${x.numaNode ?? 'unknown'}`).join('; ')]);
     const warn = t.diagnostics.filter((x) => x.severity !== 'info');
-    if (warn.length) rows.push(['Diagnostics', `${warn.length} (see topolens show)`]);
+    if (warn.length) rows.push(['Diagnostics', `${warn.length} (see the Diagnostics tab)`]);
     el.append(table(rows));
   }
+}
+
+/** "Mellanox ConnectX-6 [0x101b]"; "unknown [0x0d93]" when the name is absent; "unknown" when both are. */
+function named(name: string | null | undefined, id: string | null | undefined): string {
+  if (!id) return name ?? 'unknown';
+  return `${name ?? 'unknown'} [${id}]`;
+}
+
+/** A folded group (VFs of a PF, plain platform functions of a bridge): its summary and every member. */
+export function renderGroup(el: HTMLElement, n: SceneNode, t: Snapshot, cb: DetailsCallbacks): void {
+  clear(el);
+  el.append(h('h2', { 'data-testid': 'details-title' }, n.title ?? n.lines[0] ?? n.id));
+  const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  const rows: Row[] = [];
+  if (n.pf) rows.push(['PF', addrLink(n.pf, cb)]);
+  rows.push(['Summary', n.lines.slice(1).join(' · ') || n.lines[0] || '']);
+  rows.push(['Members', String(n.members?.length ?? 0)]);
+  el.append(table(rows));
+  const list = h('ul', { class: 'members', 'data-testid': 'details-members' });
+  for (const a of n.members ?? []) {
+    const d = byAddr.get(a);
+    list.append(h('li', {}, addrLink(a, cb), d ? ` ${d.deviceName ?? d.className ?? ''} · ${d.driver ?? 'no driver'}${d.osDevices.length ? ` · ${d.osDevices.map((o) => o.name).join(', ')}` : ''}` : ''));
+  }
+  el.append(h('h3', {}, 'Members (click to open the group and select)'), list);
 }
 
 export function linkSummary(d: PciDevice): string {
