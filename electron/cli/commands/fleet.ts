@@ -1,0 +1,58 @@
+// `topolens fleet DIR|FILE...`: many captures grouped by fingerprint, and each outlier
+// explained by its diff from the majority of its model. Argument handling only: the
+// members and the parallel loading are fleet-load's, the analysis compare/fleet's.
+// Exit status: 0 no outliers, 1 outliers, 2 an input was unusable (the rest is reported).
+import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
+
+const FORMATS = ['text', 'json'] as const;
+
+function jobsFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(v) || Number(v) < 1) throw new UsageError(`--jobs wants a number of processes from 1 (got "${v}")`);
+  return Number(v);
+}
+
+export const fleet: Command = {
+  name: 'fleet',
+  summary: 'group many captures by topology fingerprint and explain each outlier',
+  usage: usageText(
+    'topolens fleet DIR|FILE... [--format text|json] [--jobs N] [-o FILE] [--force]',
+    [
+      'Each FILE, and each capture file or folder inside a DIR, is one machine (a folder per',
+      'host holding one capture is named by the folder). Machines are grouped by model (DMI',
+      'product, arch, CPU model) and by fingerprint: functions by vendor:device and address,',
+      'the tree, NUMA locality, drivers, links, SR-IOV, NUMA nodes and CPUs; not hostnames,',
+      'serials, MACs, device names or capture times. Outliers are compared with the majority.',
+      'Exit status: 0 no outliers, 1 outliers found, 2 an input was unusable.',
+    ].join('\n'),
+    [
+      ['-f, --format F', 'text (default) or json: {"groups":[{"fingerprint","members"}],"outliers":[{"member","differences"}]}'],
+      ['-j, --jobs N', 'loader processes (default: one per core)'],
+      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
+      ['--force', 'replace FILE if it exists'],
+    ],
+  ),
+  options: {
+    format: { type: 'string', short: 'f' },
+    jobs: { type: 'string', short: 'j' },
+    output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+  },
+  maxPositionals: Number.MAX_SAFE_INTEGER,
+  async run(args, io) {
+    const fl = await import('../fleet-load');
+    if (process.env[fl.WORKER_ENV] === '1' && process.send) return fl.serveAsWorker();
+    const format = stringFlag(args, 'format') ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
+    if (args.positionals.length === 0) throw new UsageError('fleet needs captures: DIR or FILE...');
+    const jobs = jobsFlag(stringFlag(args, 'jobs'));
+    const members = fl.listMembers(args.positionals);
+    const { entries, errors } = await fl.loadFleet(members, jobs);
+    const { analyseFleet } = await import('../../topology/compare/fleet');
+    const report = analyseFleet(entries, errors);
+    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : (await import('../../topology/compare/format')).formatFleetText(report);
+    await io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
+    for (const e of report.errors) io.note(`topolens: ${e.member}: ${e.error}`);
+    return report.errors.length ? 2 : report.outliers.length ? 1 : 0;
+  },
+};
