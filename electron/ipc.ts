@@ -11,6 +11,12 @@ export interface LoadedTopology {
   readonly input: string;
   /** True when Reload re-reads a live machine or a file (false for dropped bytes). */
   readonly reloadable: boolean;
+  /**
+   * True when this is the host's own input (the app's command-line FILE, serve's INPUT);
+   * false after the user opened something else ("Back to INPUT" then makes sense).
+   * Absent from hosts that predate it.
+   */
+  readonly initial?: boolean;
 }
 
 export type ExportKind = 'svg' | 'png' | 'json' | 'text';
@@ -42,8 +48,12 @@ export interface InvokeChannels {
   'topology:open-dialog': { args: []; result: LoadedTopology | null };
   'topology:open-recent': { args: [index: number]; result: LoadedTopology };
   'topology:recent': { args: []; result: string[] };
-  /** A file dropped on the window: its bytes and base name (never a path). */
+  /** A file dropped on the window: its bytes and base name (never a path). It becomes the current topology. */
   'topology:open-bytes': { args: [name: string, bytes: Uint8Array]; result: LoadedTopology };
+  /** Parse a file's bytes into a topology WITHOUT making it the current one (the compare view). */
+  'topology:parse-bytes': { args: [name: string, bytes: Uint8Array]; result: LoadedTopology };
+  /** Back to the host's own input (command-line FILE, serve's INPUT). */
+  'topology:open-initial': { args: []; result: LoadedTopology };
   /** JSON or text export of the current snapshot, made by the host. */
   'export:data': { args: [kind: 'json' | 'text']; result: string };
   /** Save export content through the host's save dialog; the chosen path, or null when cancelled. */
@@ -54,8 +64,18 @@ export interface InvokeChannels {
 export type InvokeChannel = keyof InvokeChannels;
 export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'topology:get', 'topology:reload', 'topology:open-dialog', 'topology:open-recent', 'topology:recent',
-  'topology:open-bytes', 'export:data', 'export:save', 'capture:save',
+  'topology:open-bytes', 'topology:parse-bytes', 'topology:open-initial', 'export:data', 'export:save', 'capture:save',
 ];
+
+/**
+ * HTTP transport: the header that names the browser tab's session (each tab has its own
+ * opened topology). The page makes the id; the server keeps a bounded number of them.
+ */
+export const SESSION_HEADER = 'X-Topolens-Session';
+/** A session id the server accepts: 16–64 URL-safe characters. */
+export function isSessionId(s: unknown): s is string {
+  return typeof s === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(s);
+}
 
 /** Main → renderer events. */
 export interface EventChannels {
@@ -75,6 +95,10 @@ export interface TopolensApi {
   openRecent(index: number): Promise<Result<LoadedTopology>>;
   recent(): Promise<Result<string[]>>;
   openBytes(name: string, bytes: Uint8Array): Promise<Result<LoadedTopology>>;
+  /** Parse bytes into a topology without changing the current one (for comparing). */
+  parseBytes(name: string, bytes: Uint8Array): Promise<Result<LoadedTopology>>;
+  /** Back to the host's own input; Reload then re-reads it. */
+  openInitial(): Promise<Result<LoadedTopology>>;
   exportData(kind: 'json' | 'text'): Promise<Result<string>>;
   /** Saves through the host (IPC: a save dialog; HTTP: a browser download). */
   save(kind: ExportKind, data: string | Uint8Array, suggestedName: string): Promise<Result<string | null>>;
@@ -96,15 +120,17 @@ export function checkArgs(channel: InvokeChannel, args: readonly unknown[]): str
     case 'topology:reload':
     case 'topology:open-dialog':
     case 'topology:recent':
+    case 'topology:open-initial':
     case 'capture:save':
       return n(0);
     case 'topology:open-recent':
       return n(1) ?? (Number.isInteger(args[0]) && (args[0] as number) >= 0 && (args[0] as number) < 50 ? null : 'recent index out of range');
-    case 'topology:open-bytes': {
+    case 'topology:open-bytes':
+    case 'topology:parse-bytes': {
       const bad = n(2);
       if (bad) return bad;
       const [name, bytes] = args;
-      if (typeof name !== 'string' || name.length === 0 || name.length > 255 || /[/\\\0]/.test(name)) return 'file name must be a base name';
+      if (!isBaseName(name)) return 'file name must be a base name';
       if (!(bytes instanceof Uint8Array)) return 'file content must be bytes';
       if (bytes.byteLength > MAX_DROP_BYTES) return `file is larger than ${MAX_DROP_BYTES} bytes`;
       return null;
@@ -123,6 +149,11 @@ export function checkArgs(channel: InvokeChannel, args: readonly unknown[]): str
     default:
       return `unknown channel ${String(channel)}`;
   }
+}
+
+/** A file's base name as a user's file picker gives it: 1–255 characters, no slash, backslash or NUL, not "." or "..". */
+export function isBaseName(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= 255 && !/[/\\\0]/.test(name) && name !== '.' && name !== '..';
 }
 
 /** Suggested file name for an export of this snapshot. */

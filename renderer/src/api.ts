@@ -1,7 +1,9 @@
 // The renderer's one API, over two transports: Electron IPC through the preload's
 // window.topolens, or HTTP to `topolens serve` (same origin, token cookie). Callers
-// see the same TopolensApi either way.
-import type { ExportKind, LoadedTopology, MenuCommand, PreloadApi, Result, TopolensApi } from '../../electron/ipc';
+// see the same TopolensApi either way. Over HTTP each browser tab is its own session
+// (an id kept in sessionStorage, so a reload of the tab keeps what it opened, and a new
+// tab starts from the served INPUT).
+import { SESSION_HEADER, isSessionId, type ExportKind, type LoadedTopology, type MenuCommand, type PreloadApi, type Result, type TopolensApi } from '../../electron/ipc';
 
 declare global {
   interface Window {
@@ -18,6 +20,8 @@ function ipcApi(p: PreloadApi): TopolensApi {
     openRecent: (i) => p.openRecent(i),
     recent: () => p.recent(),
     openBytes: (n, b) => p.openBytes(n, b),
+    parseBytes: (n, b) => p.parseBytes(n, b),
+    openInitial: () => p.openInitial(),
     exportData: (k) => p.exportData(k),
     save: (kind, data) => p.save(kind, data),
     captureMachine: () => p.captureMachine(),
@@ -26,19 +30,46 @@ function ipcApi(p: PreloadApi): TopolensApi {
   };
 }
 
+/** This tab's session id: kept for the tab's life (sessionStorage), made from 16 random bytes. */
+function tabSession(): string {
+  const key = 'topolens.session';
+  let id: string | null = null;
+  try {
+    id = sessionStorage.getItem(key);
+  } catch {
+    /* storage disabled: a fresh id per page load */
+  }
+  if (isSessionId(id)) return id;
+  id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    sessionStorage.setItem(key, id);
+  } catch {
+    /* see above */
+  }
+  return id;
+}
+
+let session: string | null = null;
+
 async function call<T>(method: 'GET' | 'POST', path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Result<T>> {
+  session ??= tabSession();
   try {
     const r = await fetch(path, {
       method,
       body,
       credentials: 'same-origin',
-      headers: method === 'POST' ? { 'X-Topolens': '1', ...headers } : headers,
+      headers: { [SESSION_HEADER]: session, ...(method === 'POST' ? { 'X-Topolens': '1' } : {}), ...headers },
     });
     if (!r.ok) return { ok: false, error: `${r.status} ${(await r.text()).trim()}` };
     return (await r.json()) as Result<T>;
   } catch (e) {
     return { ok: false, error: `the topolens server did not answer (${(e as Error).message})` };
   }
+}
+
+/** Header values must be Latin-1: the file name goes URL-encoded (the server decodes it). */
+function fileHeaders(name: string): Record<string, string> {
+  return { 'X-Filename': encodeURIComponent(name), 'Content-Type': 'application/octet-stream' };
 }
 
 const MIME: Record<ExportKind, string> = { svg: 'image/svg+xml', png: 'image/png', json: 'application/json', text: 'text/plain' };
@@ -52,7 +83,9 @@ function httpApi(): TopolensApi {
     openDialog: async () => ({ ok: false, error: 'use the file picker in the browser' }),
     openRecent: async () => ({ ok: false, error: 'no recent files in browser mode' }),
     recent: async () => ({ ok: true, value: [] }),
-    openBytes: (name, bytes) => call<LoadedTopology>('POST', 'api/open', bytes as unknown as BodyInit, { 'X-Filename': name, 'Content-Type': 'application/octet-stream' }),
+    openBytes: (name, bytes) => call<LoadedTopology>('POST', 'api/open', bytes as unknown as BodyInit, fileHeaders(name)),
+    parseBytes: (name, bytes) => call<LoadedTopology>('POST', 'api/parse', bytes as unknown as BodyInit, fileHeaders(name)),
+    openInitial: () => call<LoadedTopology>('POST', 'api/open-initial'),
     exportData: (kind) => call<string>('GET', `api/export/${kind}`),
     save: async (kind, data, suggestedName) => {
       // The browser's own download is the atomic, never-overwriting save here.
