@@ -34,8 +34,8 @@ export default tseslint.config(
         patterns: [
           { regex: '^(electron(/.*)?|node:.*|fs|path|child_process|os|http|https|net|crypto)$', message: 'The renderer has no Node or Electron access.' },
           {
-            regex: '^(\\.\\./)+electron/(topology/(?!(model|view/[a-z-]+|compare/[a-z-]+|export/describe|export/svg)$)|main/|preload/|cli/)',
-            message: 'The renderer imports only the model types, the IPC contract and the pure view and compare modules (view/**, compare/**, export/describe, export/svg).',
+            regex: '^(\\.\\./)+electron/(topology/(?!(model|view/[a-z-]+|compare/[a-z-]+|answers/[a-z-]+|export/describe|export/svg)$)|main/|preload/|cli/)',
+            message: 'The renderer imports only the model types, the IPC contract and the pure view, compare and answers modules (view/**, compare/**, answers/**, export/describe, export/svg).',
           },
         ],
       }],
@@ -51,6 +51,21 @@ export default tseslint.config(
           { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The engine must not import app layers.' },
           { group: ['cytoscape', 'cytoscape-*'], message: 'View modules are drawing-library-free (the renderer adapts them to Cytoscape).' },
           { group: ['**/sources/**', '**/load', '**/annotate/**', '**/export/write-file'], message: 'View modules do no I/O.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    // The answers (matrix, advise, check) are shared with the renderer's panels: no Node,
+    // no I/O. They may use the engine's pure tables (annotate/roles' driver sets, parse/cpulist).
+    files: ['electron/topology/answers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(electron(/.*)?|node:.*|fs|path|child_process)$', message: 'Answers are shared with the sandboxed renderer: no Node, no Electron.' },
+          { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'], message: 'The engine must not import app layers.' },
+          { group: ['**/sources/**', '**/load', '**/export/write-file'], message: 'Answers do no I/O: they read the Snapshot they are given.' },
         ],
       }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
