@@ -1,7 +1,8 @@
 // Name lookups against the shipped pci.ids: the one entry point builders call.
 // Lookups are memoised; a missing database yields null names, never an error.
-import type { PciNames } from './parse/pci-ids';
-import { loadPciIds } from './sources/pci-ids-file';
+import { indexPciIds, type PciNames } from './parse/pci-ids';
+import { reversePciIds, type PciReverseIndex } from './parse/pci-names';
+import { loadPciIds, loadPciIdsText } from './sources/pci-ids-file';
 
 const memo = new Map<string, PciNames>();
 
@@ -27,4 +28,14 @@ export function lookupClassName(classCode: string): string | null {
 
 export function lookupProgIfName(classCode: string): string | null {
   return loadPciIds()?.progIfName(classCode) ?? null;
+}
+
+let reverse: PciReverseIndex | null | undefined;
+
+/** Name → id maps over the shipped pci.ids (built on first use); null without the database. */
+export function pciReverseIndex(): PciReverseIndex | null {
+  if (reverse !== undefined) return reverse;
+  const text = loadPciIdsText();
+  reverse = text === null ? null : reversePciIds(indexPciIds(text));
+  return reverse;
 }

@@ -56,7 +56,7 @@ export interface PciNames {
  */
 const deviceTables = new WeakMap<PciIdsIndex, Map<number, Map<string, number>>>();
 
-function devicesOf(idx: PciIdsIndex, at: number, vendorLineEnd: number): Map<string, number> {
+export function devicesOf(idx: PciIdsIndex, at: number, vendorLineEnd: number): Map<string, number> {
   let perVendor = deviceTables.get(idx);
   if (!perVendor) deviceTables.set(idx, (perVendor = new Map()));
   let table = perVendor.get(at);
@@ -112,7 +112,7 @@ export function lookupInIndex(
 }
 
 /** A device's subsystem lines ([lowercased "ssss dddd" key, name]), from the end of its line up to the next device or vendor. */
-function* subsystemLines(t: string, deviceLineEnd: number): Generator<[string, string]> {
+export function* subsystemLines(t: string, deviceLineEnd: number): Generator<[string, string]> {
   let pos = deviceLineEnd + 1;
   while (pos > 0 && pos < t.length) {
     let end = t.indexOf('\n', pos);
@@ -125,6 +125,11 @@ function* subsystemLines(t: string, deviceLineEnd: number): Generator<[string, s
     }
     pos = end + 1;
   }
+}
+
+/** The class map's entries: ["02", class name], ["0200", subclass name], ["010802", prog-if name]. */
+export function classEntries(idx: PciIdsIndex): IterableIterator<[string, string]> {
+  return idx.classes.entries();
 }
 
 /** "0x010802" → "010802", the key form of the class map (class, subclass, prog-if). */

@@ -89,3 +89,24 @@ export function loadPciIds(): PciNameDb | null {
   }
   return cached;
 }
+
+let cachedText: string | null | undefined;
+
+/**
+ * The shipped database as text (inflated once), for the reverse lookups of names without
+ * IDs (parse/pci-names). Only inputs that lack IDs pay for it; null when it cannot be found.
+ */
+export function loadPciIdsText(): string | null {
+  if (cachedText !== undefined) return cachedText;
+  cachedText = null;
+  for (const { file } of candidates()) {
+    try {
+      const raw = readFileSync(file);
+      cachedText = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+      break;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return cachedText;
+}
