@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The `topolens` command. Runs the CLI bundle out/cli/topolens.cjs, building it from the
-// TypeScript sources with esbuild when it is missing or older than a file it was built
-// from (so the command works right after `npm ci`). bin/topolens.mjs is a thin ESM door
-// to this file, for `node bin/topolens.mjs`.
+// The `topolens` command. Runs the CLI bundle out/cli/topolens.cjs, which `npm run build`
+// makes (npm's prepare runs it on `npm ci`, and `npm pack` ships it). In a repository
+// checkout only — TypeScript sources and esbuild present — a bundle that is missing or
+// older than a file it was built from is rebuilt first, so edits show up at once; an
+// installed package never builds anything. bin/topolens.mjs is a thin ESM door to this
+// file, for `node bin/topolens.mjs`.
 //
 // CommonJS on purpose: an ES module entry makes Node set up its ESM loader (resolve,
 // load, module jobs, an async read of the file, fs/promises...) before any of our code
@@ -116,17 +118,30 @@ function loadBundle(args) {
   return mod.exports;
 }
 
-async function main() {
-  if (stale()) {
-    const { buildCli } = await import(pathToFileURL(join(repo, 'scripts', 'build-cli.mjs')).href);
-    await buildCli();
+/** Rebuild a stale bundle in a checkout; in an installed package say what is missing. */
+async function rebuild() {
+  const script = join(repo, 'scripts', 'build-cli.mjs');
+  if (!existsSync(join(repo, 'electron')) || !existsSync(script)) {
+    throw new Error(`the CLI bundle ${bundle} is missing from this installation (reinstall topolens, or run npm run build in a checkout)`);
   }
+  try {
+    const { buildCli } = await import(pathToFileURL(script).href);
+    await buildCli();
+  } catch (e) {
+    if (e?.code === 'ERR_MODULE_NOT_FOUND') throw new Error(`the CLI bundle is out of date and esbuild is not installed to rebuild it (${e.message.split('\n')[0]}): run npm ci, then npm run build`);
+    throw e;
+  }
+}
+
+async function main() {
+  if (stale()) await rebuild();
   const args = process.argv.slice(2);
   const { run } = loadBundle(args);
   process.exitCode = await run(args);
 }
 
 main().catch((e) => {
-  process.stderr.write(`topolens: internal error: ${e?.stack ?? e}\n`);
+  if (/^the CLI bundle/.test(e?.message)) process.stderr.write(`topolens: ${e.message}\n`);
+  else process.stderr.write(`topolens: internal error: ${e?.stack ?? e}\n`);
   process.exitCode = 1;
 });

@@ -1,8 +1,11 @@
-// `npm test`: lint (layering rules), typecheck (node + web projects), the electron-vite
-// build, then every vitest suite (unit, corpus, fuzz, browser e2e, electron e2e where a
-// binary exists). Ends with one line "N passed, N failed, N skipped" that CI reads.
+// `npm test`: lint (layering rules), typecheck (node + web projects), the build (app
+// bundles and the CLI bundle), then every vitest suite (unit, corpus, fuzz, browser e2e,
+// electron e2e where a binary exists). `npm run test:slow` (--slow): the slow suite
+// (tests/slow: full-size archive limits, the packed-install check) alone. Each ends with
+// one line "N passed, N failed, N skipped" that CI reads; the counts also go to
+// test-output/summary-{fast,slow}.json for .ci/run's total.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const steps = [];
 function step(name, cmd, args) {
@@ -14,16 +17,19 @@ function step(name, cmd, args) {
 
 mkdirSync('test-output', { recursive: true });
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const only = process.argv.slice(2);
-if (only.length === 0) {
+const slow = process.argv.includes('--slow');
+const only = process.argv.slice(2).filter((a) => a !== '--slow');
+if (only.length === 0 && !slow) {
   step('lint', npx, ['eslint', '.']);
   step('typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
   step('typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
   // main, preload and renderer bundles build without an Electron binary.
   step('build (electron-vite)', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
+  step('build (CLI bundle)', process.execPath, ['scripts/build-cli.mjs']);
 }
-const json = 'test-output/vitest.json';
-step('vitest', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${json}`, ...only]);
+const json = `test-output/vitest${slow ? '-slow' : ''}.json`;
+rmSync(json, { force: true }); // never count a previous run
+step('vitest', npx, ['vitest', 'run', ...(slow ? ['--config', 'vitest.slow.config.ts'] : []), '--reporter=default', '--reporter=json', `--outputFile=${json}`, ...only]);
 
 let passed = 0;
 let failed = 0;
@@ -43,5 +49,6 @@ for (const s of steps.filter((s) => s.name !== 'vitest')) {
 }
 console.log('');
 for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${(s.ms / 1000).toFixed(1)} s)`);
+writeFileSync(`test-output/summary-${slow ? 'slow' : 'fast'}.json`, `${JSON.stringify({ passed, failed, skipped })}\n`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 || steps.some((s) => !s.ok) ? 1 : 0;

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureRenderer } from '../../scripts/ensure-renderer.mjs';
 
 export const REPO = join(__dirname, '..', '..');
 
@@ -33,8 +34,13 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Start `node bin/topolens.mjs serve INPUT --port 0` and wait for the URL it prints. */
-export function startServeProcess(input: string, extra: string[] = []): Promise<Served> {
+/**
+ * Start `node bin/topolens.mjs serve INPUT --port 0` and wait for the URL it prints.
+ * serve only serves the built UI: a stale or missing out/renderer is rebuilt first
+ * (tests only; the product builds it with npm run build).
+ */
+export async function startServeProcess(input: string, extra: string[] = []): Promise<Served> {
+  await ensureRenderer(REPO);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, 'bin/topolens.mjs'), 'serve', input, '--port', '0', ...extra], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
