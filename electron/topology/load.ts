@@ -4,12 +4,11 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { basename, join } from 'node:path';
-import { annotateTopology } from './annotate';
+import { buildTopology } from './build';
 import { InputError } from './errors';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type SourceKind } from './model';
 import { openArchiveFile, sniffCompression } from './sources/archive';
 import { readHostFacts } from './sources/host-facts';
-import { repairPciTree } from './sources/pci-tree';
 import { readSysfs } from './sources/read-sysfs';
 import { DiskRoot, type SysfsRoot } from './sources/sysfs-root';
 
@@ -28,22 +27,7 @@ export interface LoadOptions {
 export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
 
 export function snapshotFromRoot(root: SysfsRoot, kind: SourceKind, name: string, now: Date = new Date()): LoadResult {
-  const r = readSysfs(root);
-  // A damaged or hostile tree (links into loops, missing bridges) must still be a tree.
-  const tree = repairPciTree(r.devices, root.name);
-  const raw: Snapshot = {
-    format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
-    capturedAt: now.toISOString(),
-    source: { kind, name },
-    machine: { ...r.machine, cpus: r.cpus },
-    numaNodes: r.numaNodes,
-    pci: { devices: tree.devices, hostBridges: r.hostBridges },
-    cxl: r.cxl,
-    diagnostics: tree.repairs.length ? [...r.diagnostics, ...tree.repairs] : r.diagnostics,
-  };
-  const topology = annotateTopology(raw);
-  return { topology, diagnostics: topology.diagnostics };
+  return buildTopology(readSysfs(root, { kind, name }, now.toISOString()));
 }
 
 /** Where the sysfs of a folder is: the folder itself if it holds sys/, else null. */

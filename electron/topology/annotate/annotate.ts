@@ -1,8 +1,7 @@
-// Derives what the raw model implies: link health against both ends, locality when
-// numa_node is unknown, host-bridge locality, and roles with their reasons. Pure and
-// idempotent: annotating an annotated topology changes nothing.
-import type { HostBridge, LinkInfo, PciDevice, Snapshot } from '../model';
-import { parseCpuList } from '../parse/cpulist';
+// Derives what a built topology implies: link health against both ends, and roles with
+// their reasons. Pure and idempotent: annotating an annotated topology changes nothing.
+// Locality (numa_node, local CPUs, parent) is build/'s, not this module's.
+import type { LinkInfo, PciDevice, Snapshot } from '../model';
 import { deriveRoles, vfParents } from './roles';
 
 const speedNum = (s: string | null): number | null => (s ? Number.parseFloat(s) : null);
@@ -38,91 +37,48 @@ export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): 
   return { ...link, downgraded: reasons.length > 0, note };
 }
 
-/** The one node whose CPUs hold all of `cpus`; null when none or several do. */
-function nodeForCpus(cpus: string, nodeSets: ReadonlyArray<readonly [number, ReadonlySet<number>]>): number | null {
-  const want = parseCpuList(cpus);
-  if (!want || want.length === 0) return null;
-  let found: number | null = null;
-  for (const [id, have] of nodeSets) {
-    if (have.size === 0 || !want.every((c) => have.has(c))) continue;
-    if (found !== null) return null;
-    found = id;
-  }
-  return found;
-}
-
+/**
+ * Links judged against both ends, then roles with their reasons. Locality is decided
+ * before this, by build/locality.ts.
+ */
 export function annotateTopology(t: Snapshot): Snapshot {
   const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
-  // Each node's CPU set, parsed once (not once per device).
-  const nodeSets = t.numaNodes.map((n) => [n.id, new Set(parseCpuList(n.cpus) ?? [])] as const);
-  // The far end of a downstream-facing port's link is the device below it; the
-  // functions of that device share the link, so their best maxima stand for it.
-  const below = new Map<string, { maxSpeed: string | null; maxWidth: number | null }>();
-  for (const d of t.pci.devices) {
+  const below = farEnds(t.pci.devices);
+  // Each device is copied once here; roles go straight into the copies (no third copy).
+  const linked = t.pci.devices.map((d) => ({ ...d, link: judgeLink(d, byAddr.get(d.parent ?? ''), below) }));
+  const vfParent = vfParents(linked);
+  for (const d of linked as Array<{ -readonly [K in keyof PciDevice]: PciDevice[K] }>) {
+    const rr = deriveRoles(d, vfParent);
+    d.roles = rr.map((r) => r.role);
+    d.roleReasons = rr;
+  }
+  return { ...t, pci: { ...t.pci, devices: linked } };
+}
+
+type FarEnd = { maxSpeed: string | null; maxWidth: number | null };
+
+/**
+ * The far end of a downstream-facing port's link is the device below it; the functions
+ * of that device share the link, so their best maxima stand for it.
+ */
+function farEnds(devices: readonly PciDevice[]): Map<string, FarEnd> {
+  const below = new Map<string, FarEnd>();
+  for (const d of devices) {
     if (!d.parent || !d.link) continue;
     const cur = below.get(d.parent);
     const sp = d.link.maxSpeed && (!cur?.maxSpeed || speedNum(d.link.maxSpeed)! > speedNum(cur.maxSpeed)!) ? d.link.maxSpeed : (cur?.maxSpeed ?? null);
     const w = Math.max(d.link.maxWidth ?? 0, cur?.maxWidth ?? 0) || null;
     below.set(d.parent, { maxSpeed: sp, maxWidth: w });
   }
-  const done = new Map<string, PciDevice>();
-  const visit = (d: PciDevice, depth = 0): PciDevice => {
-    const hit = done.get(d.address);
-    if (hit) return hit;
-    const parentRaw = d.parent ? byAddr.get(d.parent) : undefined;
-    // Guard against cycles in hostile parent links: stop deriving past 256 levels.
-    const parent = parentRaw && depth < 256 ? visit(parentRaw, depth + 1) : undefined;
-    let { numaNode, localCpus, localityRule } = d;
-    if (numaNode === null && localityRule !== 'imported') {
-      const fromCpus = localCpus ? nodeForCpus(localCpus, nodeSets) : null;
-      if (fromCpus !== null) {
-        numaNode = fromCpus;
-        localityRule = 'local_cpulist';
-      } else if (parent && parent.numaNode !== null) {
-        numaNode = parent.numaNode;
-        localCpus = localCpus ?? parent.localCpus;
-        localityRule = 'parent';
-      } else localityRule = 'unknown';
-    }
-    const downstreamFacing = d.portKind === 'root-port' || d.portKind === 'switch-downstream';
-    let link: LinkInfo | null;
-    if (downstreamFacing && d.link) {
-      const far = below.get(d.address);
-      link = far
-        ? annotateLink(d.link, { speed: null, width: null, maxSpeed: far.maxSpeed, maxWidth: far.maxWidth, downgraded: false })
-        : { ...d.link, downgraded: false, note: 'no device below this port' };
-    } else link = annotateLink(d.link, parent?.link ?? null);
-    const out: PciDevice = { ...d, numaNode, localCpus, localityRule, link };
-    done.set(d.address, out);
-    return out;
-  };
-  const located = t.pci.devices.map((d) => visit(d));
-  const vfParent = vfParents(located);
-  // `located` holds this function's own copies: roles go straight into them (no third
-  // copy of every device).
-  for (const d of located as Array<{ -readonly [K in keyof PciDevice]: PciDevice[K] }>) {
-    const rr = deriveRoles(d, vfParent);
-    d.roles = rr.map((r) => r.role);
-    d.roleReasons = rr;
-  }
-  const withRoles = located;
-  // Host bridges take the locality their devices agree on (one pass over the devices).
-  const byBridge = new Map<string, { nodes: Set<number | null>; cpus: Set<string | null> }>();
-  for (const d of withRoles) {
-    if (d.hostBridge === null) continue;
-    let g = byBridge.get(d.hostBridge);
-    if (!g) byBridge.set(d.hostBridge, (g = { nodes: new Set(), cpus: new Set() }));
-    g.nodes.add(d.numaNode);
-    g.cpus.add(d.localCpus);
-  }
-  const hostBridges: HostBridge[] | undefined = t.pci.hostBridges?.map((hb) => {
-    const nodes = byBridge.get(hb.id)?.nodes ?? new Set();
-    const cpus = byBridge.get(hb.id)?.cpus ?? new Set();
-    return {
-      ...hb,
-      numaNode: nodes.size === 1 ? [...nodes][0]! : null,
-      localCpus: cpus.size === 1 ? [...cpus][0]! : null,
-    };
-  });
-  return { ...t, pci: { ...t.pci, devices: withRoles, ...(hostBridges ? { hostBridges } : {}) } };
+  return below;
+}
+
+/** A root or downstream port is judged against the device below it; anything else against its parent. */
+function judgeLink(d: PciDevice, parent: PciDevice | undefined, below: ReadonlyMap<string, FarEnd>): LinkInfo | null {
+  const downstreamFacing = d.portKind === 'root-port' || d.portKind === 'switch-downstream';
+  if (!downstreamFacing || !d.link) return annotateLink(d.link, parent?.link ?? null);
+  const far = below.get(d.address);
+  return far
+    ? annotateLink(d.link, { speed: null, width: null, maxSpeed: far.maxSpeed, maxWidth: far.maxWidth, downgraded: false })
+    : { ...d.link, downgraded: false, note: 'no device below this port' };
 }

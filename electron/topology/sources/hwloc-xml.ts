@@ -1,25 +1,13 @@
-// hwloc XML text → snapshot: machine, CPUs, NUMA nodes, host bridges, PCI functions,
-// OS devices, CXL memdevs. It does not invent what the XML lacks (drivers, IOMMU groups,
-// link speed/width, SR-IOV links): those stay null and one diagnostic says so.
-import { annotateTopology } from '../annotate';
+// hwloc XML text → records (records.ts): machine, CPUs, NUMA nodes, host bridges, PCI
+// functions, OS devices, CXL memdevs. It looks nothing up (names and port kinds are
+// build/'s) and does not invent what the XML lacks (drivers, IOMMU groups, link
+// speed/width, SR-IOV links): those stay null and one diagnostic says so.
+import { buildTopology, type BuildResult } from '../build';
 import { InputError } from '../errors';
-import type {
-  Cpu,
-  CxlMemdev,
-  Diagnostic,
-  HostBridge,
-  NumaKind,
-  NumaNode,
-  OsDevice,
-  OsDeviceKind,
-  PciDevice,
-  PortKind,
-  Snapshot,
-} from '../model';
+import type { Cpu, CxlMemdev, Diagnostic, HostBridge, NumaKind, NumaNode, OsDevice, OsDeviceKind } from '../model';
 import { MAX_LIST_ID, formatCpuList } from '../parse/cpulist';
 import { parseHwlocBitmap, parseHwlocXml, type HwlocDistances, type HwlocObject } from '../parse/hwloc-xml';
-import { lookupClassName, lookupPciNames } from '../pci-ids';
-import { refinePortKinds } from '../annotate/ports';
+import type { MachineFacts, OsDeviceRecord, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 
 /** NUMA node ids above this are nonsense (Linux allows 1024; the schema 65535). */
 const MAX_NODE_ID = 65535;
@@ -28,9 +16,6 @@ export interface HwlocXmlOptions {
   /** hwloc XML carries no capture time; the caller may know one (file mtime). */
   readonly capturedAt?: string;
 }
-
-/** Unknown capture time: the XML has none. */
-const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
 
 /** hwloc cpuset/nodeset → kernel list ("0-7,16-23"). An infinite `0xf...f` prefix is
  *  dropped (only explicit words are listed); malformed text gives "". */
@@ -126,36 +111,39 @@ interface Ctx {
   readonly cluster: number | null;
 }
 
-/** Build a snapshot from hwloc XML. Throws InputError when the text is not a usable
- *  hwloc topology (malformed, refused DOCTYPE, limits); every other problem is a diagnostic. */
-export function snapshotFromHwlocXml(
-  text: string,
-  name: string,
-  opts: HwlocXmlOptions = {},
-): { topology: Snapshot; diagnostics: Diagnostic[] } {
-  const parsed = parseHwlocXml(text, name);
-  const fatal = parsed.diagnostics.find((d) => d.severity === 'error');
-  if (fatal) throw new InputError(fatal.message, fatal.path);
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  const major = parsed.majorVersion;
-  const at = (o: HwlocObject): string => `${name}:${o.line}`;
-  const warn = (o: HwlocObject, message: string, address?: string): void => {
-    diagnostics.push({ severity: 'warning', path: at(o), ...(address ? { address } : {}), message });
-  };
-  const root = parsed.objects;
+/** The objects of a document by kind, each PU and PCI function with its context. */
+interface Collected {
+  readonly pus: { obj: HwlocObject; ctx: Ctx }[];
+  readonly numas: HwlocObject[];
+  readonly packages: HwlocObject[];
+  readonly hostBridges: Map<string, { obj: HwlocObject; locality: HwlocObject | null; behind: string | null }>;
+  readonly pciObjs: { obj: HwlocObject; ctx: Ctx; address: string }[];
+  readonly looseOsDevs: HwlocObject[];
+  readonly osDevsOf: Map<HwlocObject, HwlocObject[]>;
+  readonly machines: HwlocObject[];
+}
 
-  // -- collect
-  const pus: { obj: HwlocObject; ctx: Ctx }[] = [];
-  const numas: HwlocObject[] = [];
-  const packages: HwlocObject[] = [];
-  const hostBridges = new Map<string, { obj: HwlocObject; locality: HwlocObject | null; behind: string | null }>();
-  const pciObjs: { obj: HwlocObject; ctx: Ctx; address: string }[] = [];
-  const looseOsDevs: HwlocObject[] = [];
-  const osDevsOf = new Map<HwlocObject, HwlocObject[]>();
-  const machines: HwlocObject[] = [];
+/** What the readers of one document share: its name, version and diagnostics. */
+class Doc {
+  readonly diagnostics: Diagnostic[];
+  constructor(
+    readonly name: string,
+    readonly major: number,
+    first: readonly Diagnostic[],
+  ) {
+    this.diagnostics = [...first];
+  }
+  warn(o: HwlocObject, message: string, address?: string): void {
+    this.diagnostics.push({ severity: 'warning', path: `${this.name}:${o.line}`, ...(address ? { address } : {}), message });
+  }
+  info(message: string): void {
+    this.diagnostics.push({ severity: 'info', path: this.name, message });
+  }
+}
 
-  // Contexts are written out in full rather than spread: a spread is a runtime call each.
-  const withCtx = (c: Ctx, change: Partial<Ctx>): Ctx => ({
+// Contexts are written out in full rather than spread: a spread is a runtime call each.
+function withCtx(c: Ctx, change: Partial<Ctx>): Ctx {
+  return {
     locality: change.locality !== undefined ? change.locality : c.locality,
     hostBridge: change.hostBridge !== undefined ? change.hostBridge : c.hostBridge,
     pciParent: change.pciParent !== undefined ? change.pciParent : c.pciParent,
@@ -163,97 +151,110 @@ export function snapshotFromHwlocXml(
     packageObj: change.packageObj !== undefined ? change.packageObj : c.packageObj,
     core: change.core !== undefined ? change.core : c.core,
     cluster: change.cluster !== undefined ? change.cluster : c.cluster,
-  });
+  };
+}
+
+/** The context an object's children see, after noting the object in `col`. */
+function visitObject(o: HwlocObject, ctx: Ctx, col: Collected, doc: Doc): Ctx {
+  let next = ctx;
+  switch (o.type) {
+    case 'Machine':
+    case 'System':
+      col.machines.push(o);
+      break;
+    case 'Package':
+      col.packages.push(o);
+      next = withCtx(next, { packageObj: o });
+      break;
+    case 'Core':
+      next = withCtx(next, { core: o.osIndex });
+      break;
+    case 'Group':
+      if (o.subtype === 'Cluster') next = withCtx(next, { cluster: o.osIndex });
+      break;
+    case 'PU':
+      col.pus.push({ obj: o, ctx });
+      break;
+    case 'NUMANode':
+      col.numas.push(o);
+      break;
+    case 'OSDev': {
+      if (ctx.pciParentObj) {
+        const list = col.osDevsOf.get(ctx.pciParentObj) ?? [];
+        list.push(o);
+        col.osDevsOf.set(ctx.pciParentObj, list);
+      } else col.looseOsDevs.push(o);
+      break;
+    }
+    default:
+      break;
+  }
+  if (!IO_TYPES.has(o.type) && o.type !== 'topology' && o.cpuset !== null) next = withCtx(next, { locality: o });
+  if (o.type === 'Bridge' && o.bridge && o.bridge.upstreamType === 0) {
+    const b = o.bridge;
+    if (b.domain === null || b.secondaryBus === null) {
+      doc.warn(o, 'host bridge without a readable bridge_pci bus range');
+      return next;
+    }
+    const id = `pci${hex(b.domain, 4)}:${hex(b.secondaryBus, 2)}`;
+    if (col.hostBridges.has(id)) doc.warn(o, `host bridge ${id} appears twice`);
+    else col.hostBridges.set(id, { obj: o, locality: next.locality, behind: ctx.pciParent });
+    return withCtx(next, { hostBridge: { id, obj: o }, pciParent: null, pciParentObj: null });
+  }
+  if (o.pci && (o.type === 'PCIDev' || o.type === 'Bridge')) {
+    const p = o.pci;
+    const address = pciAddress(p.domain, p.bus, p.dev, p.func);
+    col.pciObjs.push({ obj: o, ctx: next, address });
+    return withCtx(next, { pciParent: address, pciParentObj: o });
+  }
+  return next;
+}
+
+/** Walks the document once, collecting machines, packages, PUs, NUMA nodes, host bridges, PCI functions, OS devices. */
+function collect(root: HwlocObject, doc: Doc): Collected {
+  const col: Collected = { pus: [], numas: [], packages: [], hostBridges: new Map(), pciObjs: [], looseOsDevs: [], osDevsOf: new Map(), machines: [] };
   const walk = (o: HwlocObject, ctx: Ctx): void => {
-    let next = ctx;
-    switch (o.type) {
-      case 'Machine':
-      case 'System':
-        machines.push(o);
-        break;
-      case 'Package':
-        packages.push(o);
-        next = withCtx(next, { packageObj: o });
-        break;
-      case 'Core':
-        next = withCtx(next, { core: o.osIndex });
-        break;
-      case 'Group':
-        if (o.subtype === 'Cluster') next = withCtx(next, { cluster: o.osIndex });
-        break;
-      case 'PU':
-        pus.push({ obj: o, ctx });
-        break;
-      case 'NUMANode':
-        numas.push(o);
-        break;
-      case 'OSDev': {
-        if (ctx.pciParentObj) {
-          const list = osDevsOf.get(ctx.pciParentObj) ?? [];
-          list.push(o);
-          osDevsOf.set(ctx.pciParentObj, list);
-        } else looseOsDevs.push(o);
-        break;
-      }
-      default:
-        break;
-    }
-    if (!IO_TYPES.has(o.type) && o.type !== 'topology' && o.cpuset !== null) next = withCtx(next, { locality: o });
-    if (o.type === 'Bridge' && o.bridge && o.bridge.upstreamType === 0) {
-      const b = o.bridge;
-      if (b.domain === null || b.secondaryBus === null) {
-        warn(o, 'host bridge without a readable bridge_pci bus range');
-      } else {
-        const id = `pci${hex(b.domain, 4)}:${hex(b.secondaryBus, 2)}`;
-        if (hostBridges.has(id)) warn(o, `host bridge ${id} appears twice`);
-        else hostBridges.set(id, { obj: o, locality: next.locality, behind: ctx.pciParent });
-        next = withCtx(next, { hostBridge: { id, obj: o }, pciParent: null, pciParentObj: null });
-      }
-    } else if (o.pci && (o.type === 'PCIDev' || o.type === 'Bridge')) {
-      const p = o.pci;
-      const address = pciAddress(p.domain, p.bus, p.dev, p.func);
-      pciObjs.push({ obj: o, ctx: next, address });
-      next = withCtx(next, { pciParent: address, pciParentObj: o });
-    }
+    const next = visitObject(o, ctx, col, doc);
     for (const c of o.children) walk(c, next);
   };
   walk(root, { locality: null, hostBridge: null, pciParent: null, pciParentObj: null, packageObj: null, core: null, cluster: null });
+  return col;
+}
 
-  // -- top-level facts: v3 puts them on <topology>, v1/v2 on the Machine.
-  const infoOf = (key: string): string | null => {
-    for (const o of [root, ...machines]) {
-      const v = o.info[key];
-      if (v !== undefined && v.trim() !== '') return v.trim();
-    }
-    return null;
-  };
-
-  // -- NUMA nodes and which node each PU belongs to
+/** NUMA nodes by os_index, and each one's CPU set (skipping absurd or repeated ones). */
+function indexNumaNodes(numas: readonly HwlocObject[], doc: Doc): { numaById: Map<number, HwlocObject>; numaSets: Map<number, Set<number>> } {
   const numaById = new Map<number, HwlocObject>();
   const numaSets = new Map<number, Set<number>>();
   for (const n of numas) {
     if (n.osIndex === null) {
-      warn(n, 'NUMANode without os_index; skipped');
+      doc.warn(n, 'NUMANode without os_index; skipped');
       continue;
     }
     if (n.osIndex > MAX_NODE_ID) {
-      warn(n, `NUMA node os_index ${n.osIndex} is beyond any real machine; skipped`);
+      doc.warn(n, `NUMA node os_index ${n.osIndex} is beyond any real machine; skipped`);
       continue;
     }
     if (numaById.has(n.osIndex)) {
-      warn(n, `NUMA node ${n.osIndex} appears twice; the second is skipped`);
+      doc.warn(n, `NUMA node ${n.osIndex} appears twice; the second is skipped`);
       continue;
     }
     numaById.set(n.osIndex, n);
     const b = n.cpuset !== null ? parseHwlocBitmap(n.cpuset) : null;
-    if (n.cpuset !== null && !b) warn(n, `unreadable cpuset "${n.cpuset}" on NUMA node ${n.osIndex}`);
+    if (n.cpuset !== null && !b) doc.warn(n, `unreadable cpuset "${n.cpuset}" on NUMA node ${n.osIndex}`);
     numaSets.set(n.osIndex, new Set(b ? b.ids : []));
   }
+  return { numaById, numaSets };
+}
+
+/**
+ * The node a CPU belongs to. v1: NUMA nodes are ancestors with disjoint cpusets. v2+:
+ * memory children carry their parent's cpuset, so a package with DRAM + HBM lists the
+ * CPUs twice; the kernel puts the CPUs in the ordinary (DRAM) node, the other one is CPU-less.
+ */
+function nodeOfCpuIn(numaById: ReadonlyMap<number, HwlocObject>, numaSets: ReadonlyMap<number, Set<number>>): (cpu: number) => number | null {
   const ordinary = (n: HwlocObject): boolean => n.subtype === null || n.subtype === 'DRAM';
-  const nodeOfCpu = (cpu: number): number | null => {
-    // v1: NUMA nodes are ancestors with disjoint cpusets. v2+: memory children carry
-    // their parent's cpuset, so a package with DRAM + HBM lists the CPUs twice; the
-    // kernel puts the CPUs in the ordinary (DRAM) node, the other one is CPU-less.
+  const rank = (n: HwlocObject, s: Set<number>): [number, number] => [ordinary(n) ? 0 : 1, s.size];
+  return (cpu) => {
     let best: number | null = null;
     for (const [id, set] of numaSets) {
       if (!set.has(cpu)) continue;
@@ -261,30 +262,30 @@ export function snapshotFromHwlocXml(
         best = id;
         continue;
       }
-      const a = numaById.get(best)!;
-      const b = numaById.get(id)!;
-      const rank = (n: HwlocObject, s: Set<number>): [number, number] => [ordinary(n) ? 0 : 1, s.size];
-      const [ra, sa] = rank(a, numaSets.get(best)!);
-      const [rb, sb] = rank(b, set);
+      const [ra, sa] = rank(numaById.get(best)!, numaSets.get(best)!);
+      const [rb, sb] = rank(numaById.get(id)!, set);
       if (rb < ra || (rb === ra && sb < sa) || (rb === ra && sb === sa && id < best)) best = id;
     }
     return best;
   };
+}
 
+/** One CPU per PU (absurd or repeated os_index skipped), sorted; and the CPUs of each node. */
+function readPus(col: Collected, doc: Doc, nodeOfCpu: (cpu: number) => number | null, infoOf: (k: string) => string | null): { cpus: Cpu[]; cpusOfNode: Map<number, number[]> } {
   const cpus: Cpu[] = [];
   const cpusOfNode = new Map<number, number[]>();
   const seenCpu = new Set<number>();
-  for (const { obj, ctx } of pus) {
+  for (const { obj, ctx } of col.pus) {
     if (obj.osIndex === null) {
-      warn(obj, 'PU without os_index; skipped');
+      doc.warn(obj, 'PU without os_index; skipped');
       continue;
     }
     if (obj.osIndex > MAX_LIST_ID) {
-      warn(obj, `PU os_index ${obj.osIndex} is beyond any real machine; skipped`);
+      doc.warn(obj, `PU os_index ${obj.osIndex} is beyond any real machine; skipped`);
       continue;
     }
     if (seenCpu.has(obj.osIndex)) {
-      warn(obj, `PU ${obj.osIndex} appears twice; the second is skipped`);
+      doc.warn(obj, `PU ${obj.osIndex} appears twice; the second is skipped`);
       continue;
     }
     seenCpu.add(obj.osIndex);
@@ -292,7 +293,7 @@ export function snapshotFromHwlocXml(
     if (node !== null) cpusOfNode.set(node, [...(cpusOfNode.get(node) ?? []), obj.osIndex]);
     const pkg = ctx.packageObj;
     const vendor = pkg?.info.CPUVendor ?? infoOf('CPUVendor');
-    const midr = midrOf(pkg ?? null) ?? midrOf(machines[0] ?? null);
+    const midr = midrOf(pkg ?? null) ?? midrOf(col.machines[0] ?? null);
     cpus.push({
       id: obj.osIndex,
       node,
@@ -304,220 +305,238 @@ export function snapshotFromHwlocXml(
     });
   }
   cpus.sort((a, b) => a.id - b.id);
+  return { cpus, cpusOfNode };
+}
 
+/** NUMA nodes with their CPUs, memory, distances and kind. */
+function readNumaNodes(col: Collected, doc: Doc, distances: readonly HwlocDistances[], infoOf: (k: string) => string | null): { numaNodes: NumaNode[]; cpus: Cpu[] } {
+  const { numaById, numaSets } = indexNumaNodes(col.numas, doc);
+  const { cpus, cpusOfNode } = readPus(col, doc, nodeOfCpuIn(numaById, numaSets), infoOf);
   const nodeIds = [...numaById.keys()].sort((a, b) => a - b);
-  const distanceRows = pickDistances(parsed.distances, numas, nodeIds, (d, msg) =>
-    diagnostics.push({ severity: 'warning', path: `${name}:${d.line}`, message: msg }),
+  const distanceRows = pickDistances(distances, col.numas, nodeIds, (d, msg) =>
+    doc.diagnostics.push({ severity: 'warning', path: `${doc.name}:${d.line}`, message: msg }),
   );
   const numaNodes: NumaNode[] = nodeIds.map((id) => {
     const n = numaById.get(id)!;
     const mine = cpusOfNode.get(id) ?? [];
     const { kind, reason } = numaKindOf(n, mine.length);
-    return {
-      id,
-      cpus: formatCpuList(mine),
-      memoryBytes: n.localMemory,
-      distances: distanceRows.get(id) ?? [],
-      kind,
-      kindReason: reason,
-    };
+    return { id, cpus: formatCpuList(mine), memoryBytes: n.localMemory, distances: distanceRows.get(id) ?? [], kind, kindReason: reason };
   });
+  return { numaNodes, cpus };
+}
 
-  // -- locality from the nearest non-I/O ancestor
-  // Many functions share one locality object (their package or machine): decode it once.
-  const localityMemo = new Map<HwlocObject, { numaNode: number | null; localCpus: string | null }>();
-  const localityOf = (o: HwlocObject | null): { numaNode: number | null; localCpus: string | null } => {
+/** Top-level facts: v3 puts them on <topology>, v1/v2 on the Machine. */
+function topLevelInfo(col: Collected, root: HwlocObject): (key: string) => string | null {
+  const holders = [root, ...col.machines];
+  return (key) => {
+    for (const o of holders) {
+      const v = o.info[key];
+      if (v !== undefined && v.trim() !== '') return v.trim();
+    }
+    return null;
+  };
+}
+
+type Locality = { numaNode: number | null; localCpus: string | null };
+
+/** Locality from the nearest non-I/O ancestor; many functions share one (their package or machine): decoded once each. */
+function localityDecoder(): (o: HwlocObject | null) => Locality {
+  const memo = new Map<HwlocObject, Locality>();
+  return (o) => {
     if (!o) return { numaNode: null, localCpus: null };
-    const hit = localityMemo.get(o);
+    const hit = memo.get(o);
     if (hit) return hit;
     const ns = o.nodeset !== null ? parseHwlocBitmap(o.nodeset) : null;
     const cs = o.cpuset !== null ? parseHwlocBitmap(o.cpuset) : null;
-    const loc = {
-      numaNode: ns && ns.ids.length === 1 && !ns.infinite ? ns.ids[0]! : null,
-      localCpus: cs ? formatCpuList(cs.ids) : null,
-    };
-    localityMemo.set(o, loc);
+    const loc = { numaNode: ns && ns.ids.length === 1 && !ns.infinite ? ns.ids[0]! : null, localCpus: cs ? formatCpuList(cs.ids) : null };
+    memo.set(o, loc);
     return loc;
   };
+}
 
-  // -- PCI functions
-  // Name lookups, once per vendor:device and per class (10k functions have a few dozen).
-  const namesMemo = new Map<string, ReturnType<typeof lookupPciNames>>();
-  const pciNames = (vendorId: string, deviceId: string): ReturnType<typeof lookupPciNames> => {
-    const key = vendorId + deviceId;
-    let hit = namesMemo.get(key);
-    if (hit === undefined) {
-      hit = lookupPciNames(vendorId, deviceId);
-      namesMemo.set(key, hit);
-    }
-    return hit;
+/** The OS devices below one PCI function (unnamed ones have no place). */
+function osDevicesBelow(obj: HwlocObject, col: Collected, major: number): OsDevice[] {
+  const out: OsDevice[] = [];
+  for (const o of col.osDevsOf.get(obj) ?? []) {
+    if (o.name === null || o.name === '') continue;
+    const attrs: Record<string, string> = { ...o.info };
+    if (o.subtype) attrs.subtype = o.subtype;
+    const kind = osDeviceKind(o, major);
+    out.push(Object.keys(attrs).length > 0 ? { name: o.name, kind, attrs } : { name: o.name, kind });
+  }
+  return out;
+}
+
+/** One PCI function's record, in the snapshot's key order, without object spreads. */
+function pciFunctionRecord(obj: HwlocObject, ctx: Ctx, address: string, osDevices: readonly OsDevice[], loc: Locality, doc: Doc): PciFunctionRecord {
+  const p = obj.pci!;
+  const isBridge = obj.type === 'Bridge' && obj.bridge !== null && obj.bridge.downstreamType === 1;
+  // bus-range sanity: hwloc nests by bus ranges, a mismatch means an edited file.
+  const up = ctx.pciParentObj?.bridge ?? ctx.hostBridge?.obj.bridge ?? null;
+  if (up && up.secondaryBus !== null && up.subordinateBus !== null && (p.bus < up.secondaryBus || p.bus > up.subordinateBus || (up.domain !== null && up.domain !== p.domain))) {
+    doc.warn(obj, `${address} sits below a bridge whose bus range is ${hex(up.domain ?? 0, 4)}:[${hex(up.secondaryBus, 2)}-${hex(up.subordinateBus, 2)}]`, address);
+  }
+  let progIf = p.progIf;
+  // v1/v2 exports drop the prog-if; an NVMe block device below class 0108 pins it to 02.
+  if (progIf === null && p.classId === '0108' && osDevices.some((d) => /^nvme/.test(d.name))) progIf = '02';
+  const fn = {
+    address,
+    parent: ctx.pciParent,
+    hostBridge: ctx.hostBridge ? ctx.hostBridge.id : null,
+    numaNode: loc.numaNode,
+    localCpus: loc.localCpus,
+    localityRule: 'imported',
+    classCode: `0x${p.classId}${progIf ?? '00'}`,
+    className: null,
+    vendorId: `0x${p.vendorId}`,
+    deviceId: `0x${p.deviceId}`,
+    subsystemVendorId: `0x${p.subVendorId}`,
+    subsystemDeviceId: `0x${p.subDeviceId}`,
+    revision: `0x${p.revision}`,
+    vendorName: obj.info.PCIVendor ?? null,
+    deviceName: obj.info.PCIDevice ?? null,
+    driver: null,
+    iommuGroup: null,
+    link: null,
+    sriov: null,
+    osDevices: [],
+    // hwloc XML has no PCIe port types: bridges get theirs from the tree's shape (build/).
+    portKind: isBridge ? 'pci-bridge' : 'endpoint',
+    portKindSource: 'shape',
+  } satisfies Partial<PciFunctionFacts> as { -readonly [K in keyof PciFunctionFacts]: PciFunctionFacts[K] };
+  if (isBridge) {
+    fn.secondaryBus = obj.bridge!.secondaryBus;
+    fn.subordinateBus = obj.bridge!.subordinateBus;
+  }
+  fn.slot = obj.info.PCISlot ?? null;
+  fn.roles = [];
+  fn.roleReasons = [];
+  if (!ctx.hostBridge) doc.warn(obj, `${address} is not below any host bridge`, address);
+  return { fn, from: `${doc.name}:${obj.line}` };
+}
+
+/** CXL memory devices: hwloc 2.10+ "CXLMem" OS devices below their PCI function. */
+function cxlMemdevOf(o: HwlocObject, address: string): CxlMemdev | null {
+  if (o.subtype !== 'CXLMem' || !o.name) return null;
+  return {
+    name: o.name,
+    pciAddress: address,
+    ramBytes: kibToBytes(o.info.CXLRAMSize),
+    pmemBytes: kibToBytes(o.info.CXLPMEMSize),
+    numaNode: null,
+    serial: o.info.CXLSerialNumber ?? null,
   };
-  const classMemo = new Map<string, string | null>();
-  const className = (classId: string): string | null => {
-    let hit = classMemo.get(classId);
-    if (hit === undefined) {
-      hit = lookupClassName(`0x${classId}00`);
-      classMemo.set(classId, hit);
-    }
-    return hit;
-  };
-  const devices: PciDevice[] = [];
-  const byAddress = new Map<string, { dev: PciDevice; obj: HwlocObject }>();
-  let bandwidthCount = 0;
-  let sampleBandwidth = '';
-  for (const { obj, ctx, address } of pciObjs) {
-    const p = obj.pci!;
-    if (byAddress.has(address)) {
-      warn(obj, `PCI function ${address} appears twice (line ${byAddress.get(address)!.obj.line} and here); the second is skipped`, address);
+}
+
+interface PciRead {
+  readonly functions: PciFunctionRecord[];
+  readonly osDevices: OsDeviceRecord[];
+  readonly memdevs: CxlMemdev[];
+  /** How many functions carry a bandwidth estimate, and one example. */
+  readonly bandwidth: { count: number; sample: string };
+}
+
+/** PCI functions (a repeated address is skipped), their OS devices and CXL memdevs. */
+function readPciFunctions(col: Collected, doc: Doc, localityOf: (o: HwlocObject | null) => Locality): PciRead {
+  const out: PciRead = { functions: [], osDevices: [], memdevs: [], bandwidth: { count: 0, sample: '' } };
+  const first = new Map<string, HwlocObject>();
+  for (const { obj, ctx, address } of col.pciObjs) {
+    if (first.has(address)) {
+      doc.warn(obj, `PCI function ${address} appears twice (line ${first.get(address)!.line} and here); the second is skipped`, address);
       continue;
     }
-    const isBridge = obj.type === 'Bridge' && obj.bridge !== null && obj.bridge.downstreamType === 1;
-    // hwloc XML has no PCIe port types: bridges get theirs from the tree's shape
-    // (annotate/ports, after all devices are known).
-    const portKind: PortKind = isBridge ? 'pci-bridge' : 'endpoint';
-    // bus-range sanity: hwloc nests by bus ranges, a mismatch means an edited file.
-    const up = ctx.pciParentObj?.bridge ?? ctx.hostBridge?.obj.bridge ?? null;
-    if (up && up.secondaryBus !== null && up.subordinateBus !== null && (p.bus < up.secondaryBus || p.bus > up.subordinateBus || (up.domain !== null && up.domain !== p.domain))) {
-      warn(obj, `${address} sits below a bridge whose bus range is ${hex(up.domain ?? 0, 4)}:[${hex(up.secondaryBus, 2)}-${hex(up.subordinateBus, 2)}]`, address);
-    }
-    const osDevices: OsDevice[] = [];
-    for (const o of osDevsOf.get(obj) ?? []) {
-      if (o.name === null || o.name === '') continue;
-      const attrs: Record<string, string> = { ...o.info };
-      if (o.subtype) attrs.subtype = o.subtype;
-      const kind = osDeviceKind(o, major);
-      osDevices.push(Object.keys(attrs).length > 0 ? { name: o.name, kind, attrs } : { name: o.name, kind });
-    }
-    let progIf = p.progIf;
-    // v1/v2 exports drop the prog-if; an NVMe block device below class 0108 pins it to 02.
-    if (progIf === null && p.classId === '0108' && osDevices.some((d) => /^nvme/.test(d.name))) progIf = '02';
-    const looked = obj.info.PCIVendor === undefined || obj.info.PCIDevice === undefined ? pciNames(p.vendorId, p.deviceId) : null;
-    const loc = localityOf(ctx.locality);
+    first.set(address, obj);
+    const osDevices = osDevicesBelow(obj, col, doc.major);
+    const p = obj.pci!;
     if (p.linkGBps !== null && p.linkGBps > 0) {
-      bandwidthCount += 1;
-      if (!sampleBandwidth) sampleBandwidth = `${address} = ${p.linkGBps} GB/s`;
+      out.bandwidth.count += 1;
+      if (!out.bandwidth.sample) out.bandwidth.sample = `${address} = ${p.linkGBps} GB/s`;
     }
-    // Built field by field in the snapshot's key order, without object spreads.
-    const dev = {
-      address,
-      parent: ctx.pciParent,
-      hostBridge: ctx.hostBridge ? ctx.hostBridge.id : null,
-      numaNode: loc.numaNode,
-      localCpus: loc.localCpus,
-      localityRule: 'imported',
-      classCode: `0x${p.classId}${progIf ?? '00'}`,
-      className: className(p.classId),
-      vendorId: `0x${p.vendorId}`,
-      deviceId: `0x${p.deviceId}`,
-      subsystemVendorId: `0x${p.subVendorId}`,
-      subsystemDeviceId: `0x${p.subDeviceId}`,
-      revision: `0x${p.revision}`,
-      vendorName: obj.info.PCIVendor ?? looked?.vendorName ?? null,
-      deviceName: obj.info.PCIDevice ?? looked?.deviceName ?? null,
-      driver: null,
-      iommuGroup: null,
-      link: null,
-      sriov: null,
-      osDevices,
-      portKind,
-      portKindSource: 'shape',
-    } satisfies Partial<PciDevice> as { -readonly [K in keyof PciDevice]?: PciDevice[K] };
-    if (isBridge) {
-      dev.secondaryBus = obj.bridge!.secondaryBus;
-      dev.subordinateBus = obj.bridge!.subordinateBus;
-    }
-    dev.slot = obj.info.PCISlot ?? null;
-    dev.roles = [];
-    dev.roleReasons = [];
-    if (!ctx.hostBridge) warn(obj, `${address} is not below any host bridge`, address);
-    byAddress.set(address, { dev: dev as PciDevice, obj });
-    devices.push(dev as PciDevice);
+    out.functions.push(pciFunctionRecord(obj, ctx, address, osDevices, localityOf(ctx.locality), doc));
+    for (const device of osDevices) out.osDevices.push({ address, device, from: `${doc.name}:${obj.line}` });
   }
-  refinePortKinds(devices);
-
-  const hostBridgeList: HostBridge[] = [...hostBridges.entries()].map(([id, h]) => {
-    const loc = localityOf(h.locality);
-    return {
-      id,
-      domain: hex(h.obj.bridge!.domain!, 4),
-      bus: hex(h.obj.bridge!.secondaryBus!, 2),
-      numaNode: loc.numaNode,
-      localCpus: loc.localCpus,
-      behind: h.behind,
-    };
-  });
-
-  // -- CXL memory devices (hwloc 2.10+ "CXLMem" OS devices below their PCI function)
-  const memdevs: CxlMemdev[] = [];
-  for (const { dev, obj } of byAddress.values()) {
-    for (const o of osDevsOf.get(obj) ?? []) {
-      if (o.subtype !== 'CXLMem' || !o.name) continue;
-      memdevs.push({
-        name: o.name,
-        pciAddress: dev.address,
-        ramBytes: kibToBytes(o.info.CXLRAMSize),
-        pmemBytes: kibToBytes(o.info.CXLPMEMSize),
-        numaNode: null,
-        serial: o.info.CXLSerialNumber ?? null,
-      });
+  for (const [address, obj] of first) {
+    for (const o of col.osDevsOf.get(obj) ?? []) {
+      const m = cxlMemdevOf(o, address);
+      if (m) out.memdevs.push(m);
     }
   }
-  memdevs.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  out.memdevs.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  return out;
+}
 
-  // -- what the format cannot say
-  if (devices.length > 0) {
-    diagnostics.push({
-      severity: 'info',
-      path: name,
-      message:
-        `hwloc XML carries only a link bandwidth estimate (pci_link_speed, GB/s), not the link speed and width: ` +
-        `link left null for all ${devices.length} PCI functions` +
-        (bandwidthCount > 0 ? ` (${bandwidthCount} have a bandwidth, e.g. ${sampleBandwidth})` : '') +
+/** What the format cannot say, as info diagnostics. */
+function noteGaps(doc: Doc, col: Collected, pci: PciRead, numaNodes: number, cpus: number): void {
+  const n = pci.functions.length;
+  if (n > 0) {
+    doc.info(
+      `hwloc XML carries only a link bandwidth estimate (pci_link_speed, GB/s), not the link speed and width: ` +
+        `link left null for all ${n} PCI functions` +
+        (pci.bandwidth.count > 0 ? ` (${pci.bandwidth.count} have a bandwidth, e.g. ${pci.bandwidth.sample})` : '') +
         `; drivers, IOMMU groups and SR-IOV PF/VF links are not in the format either`,
-    });
+    );
   }
-  if (looseOsDevs.length > 0) {
-    const names = looseOsDevs.map((o) => `${o.name ?? '?'} (${osDeviceKind(o, major)})`);
-    diagnostics.push({
-      severity: 'info',
-      path: name,
-      message: `${looseOsDevs.length} OS device(s) are not below a PCI function and have no place in the snapshot: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
-    });
+  if (col.looseOsDevs.length > 0) {
+    const names = col.looseOsDevs.map((o) => `${o.name ?? '?'} (${osDeviceKind(o, doc.major)})`);
+    doc.info(`${col.looseOsDevs.length} OS device(s) are not below a PCI function and have no place in the snapshot: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`);
   }
-  if (numaNodes.length === 0 && cpus.length > 0) {
-    diagnostics.push({ severity: 'info', path: name, message: 'the XML lists no NUMA node' });
-  }
+  if (numaNodes === 0 && cpus > 0) doc.info('the XML lists no NUMA node');
+}
 
-  const cpuModels = [...new Set(packages.map((p) => p.info.CPUModel?.trim()).filter((m): m is string => !!m))];
-  const machineModel = cpuModels.length > 0 ? cpuModels.join(' + ') : infoOf('CPUModel');
-  const totalMemory = numas.reduce((s, n) => s + (n.localMemory ?? 0), 0);
+/** Machine facts from the top-level infos and the packages' CPU models. */
+function readMachine(col: Collected, root: HwlocObject): MachineFacts {
+  const infoOf = topLevelInfo(col, root);
+  const cpuModels = [...new Set(col.packages.map((p) => p.info.CPUModel?.trim()).filter((m): m is string => !!m))];
+  const totalMemory = col.numas.reduce((s, n) => s + (n.localMemory ?? 0), 0);
   const arch = infoOf('Architecture');
-  const dmi = (k: string): string | null => infoOf(k);
-
-  const topology: Snapshot = {
-    format: 'topolens-snapshot',
-    version: 1,
-    capturedAt: opts.capturedAt ?? UNKNOWN_TIME,
-    source: { kind: 'hwloc-xml', name },
-    machine: {
-      hostname: infoOf('HostName'),
-      arch: arch ?? 'unknown',
-      archSource: arch ? 'hwloc Architecture info' : 'not in the XML',
-      kernel: infoOf('OSRelease'),
-      cpuModel: machineModel,
-      os: infoOf('OSName'),
-      totalMemoryBytes: numas.length > 0 ? totalMemory : (machines[0]?.localMemory ?? null),
-      vendor: dmi('DMISysVendor'),
-      product: dmi('DMIProductName'),
-      cpus,
-    },
-    numaNodes,
-    pci: { devices, hostBridges: hostBridgeList },
-    cxl: { memdevs, regions: [] },
-    diagnostics,
+  return {
+    hostname: infoOf('HostName'),
+    arch: arch ?? 'unknown',
+    archSource: arch ? 'hwloc Architecture info' : 'not in the XML',
+    kernel: infoOf('OSRelease'),
+    cpuModel: cpuModels.length > 0 ? cpuModels.join(' + ') : infoOf('CPUModel'),
+    os: infoOf('OSName'),
+    totalMemoryBytes: col.numas.length > 0 ? totalMemory : (col.machines[0]?.localMemory ?? null),
+    vendor: infoOf('DMISysVendor'),
+    product: infoOf('DMIProductName'),
   };
-  const annotated = annotateTopology(topology);
-  return { topology: annotated, diagnostics: [...annotated.diagnostics] };
+}
+
+/** hwloc XML text → records. Throws InputError when the text is not a usable hwloc
+ *  topology (malformed, refused DOCTYPE, limits); every other problem is a diagnostic. */
+export function readHwlocXml(text: string, name: string, opts: HwlocXmlOptions = {}): SourceRecords {
+  const parsed = parseHwlocXml(text, name);
+  const fatal = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (fatal) throw new InputError(fatal.message, fatal.path);
+  const doc = new Doc(name, parsed.majorVersion, parsed.diagnostics);
+  const root = parsed.objects;
+  const col = collect(root, doc);
+  const { numaNodes, cpus } = readNumaNodes(col, doc, parsed.distances, topLevelInfo(col, root));
+  const localityOf = localityDecoder();
+  const pci = readPciFunctions(col, doc, localityOf);
+  const hostBridges: HostBridge[] = [...col.hostBridges.entries()].map(([id, h]) => {
+    const loc = localityOf(h.locality);
+    return { id, domain: hex(h.obj.bridge!.domain!, 4), bus: hex(h.obj.bridge!.secondaryBus!, 2), numaNode: loc.numaNode, localCpus: loc.localCpus, behind: h.behind };
+  });
+  noteGaps(doc, col, pci, numaNodes.length, cpus.length);
+  return {
+    source: { kind: 'hwloc-xml', name },
+    path: name,
+    capturedAt: opts.capturedAt ?? null,
+    machine: readMachine(col, root),
+    cpus,
+    numaNodes,
+    functions: pci.functions,
+    osDevices: pci.osDevices,
+    hostBridges,
+    cxl: { memdevs: pci.memdevs, regions: [] },
+    diagnostics: doc.diagnostics,
+  };
+}
+
+/** Build a snapshot from hwloc XML (see readHwlocXml). */
+export function snapshotFromHwlocXml(text: string, name: string, opts: HwlocXmlOptions = {}): BuildResult {
+  return buildTopology(readHwlocXml(text, name, opts));
 }
 
 /** MIDR_EL1 from hwloc's ARM infos (CPUImplementer, CPUVariant, CPUPart, CPURevision);

@@ -1,16 +1,12 @@
-// Builds a snapshot from lspci text: tree from bridges' bus ranges (or the -t tree), locality,
-// links, SR-IOV, arch hints. It reads no files and invents nothing lspci does not show
-// (no CPUs, no memory, no netdevs).
+// lspci text → records (records.ts): each function's parent from bridges' bus ranges
+// (or the -t tree), links, SR-IOV, arch hints. It reads no files, looks nothing up
+// (names and port kinds from the tree's shape are build/'s) and invents nothing lspci
+// does not show (no CPUs, no memory, no netdevs).
 
-import { annotateTopology } from '../annotate';
-import type { Diagnostic, HostBridge, LinkInfo, NumaNode, PciDevice, PortKind, Snapshot, SriovInfo } from '../model';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../model';
-import { parseLspci, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
-import { lookupClassName, lookupPciNames } from '../pci-ids';
-import { refinePortKinds } from '../annotate/ports';
-
-/** lspci text carries no capture time. */
-const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
+import { buildTopology, type BuildResult } from '../build';
+import type { Diagnostic, LinkInfo, NumaNode, PortKind, SriovInfo } from '../model';
+import { parseLspci, type LspciParseResult, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
+import type { PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 
 interface Fn {
   address: string;
@@ -24,48 +20,9 @@ interface Fn {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
-/** A PciDevice while its last fields are added, in the order the snapshot lists them. */
-type DeviceDraft = Omit<PciDevice, 'kernelModules' | 'capabilities' | 'roles' | 'roleReasons'> & {
-  kernelModules?: readonly string[];
-  capabilities?: readonly string[];
-  roles?: PciDevice['roles'];
-  roleReasons?: PciDevice['roleReasons'];
-};
-
 function splitAddress(address: string): { domain: string; bus: number; device: number; fn: number } {
   const m = /^([0-9a-f]+):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(address)!;
   return { domain: m[1]!, bus: parseInt(m[2]!, 16), device: parseInt(m[3]!, 16), fn: Number(m[4]) };
-}
-
-function safeLookup(vendorId: string, deviceId: string): { vendorName: string | null; deviceName: string | null } {
-  try {
-    return lookupPciNames(vendorId, deviceId);
-  } catch {
-    return { vendorName: null, deviceName: null };
-  }
-}
-
-/** Vendor and device names from lspci's combined "Vendor Device" text, pci.ids filling gaps. */
-function names(rec: LspciRecord | null, tree: LspciTreeEntry | null, vendorId: string | null, deviceId: string | null): {
-  vendorName: string | null;
-  deviceName: string | null;
-} {
-  const db = vendorId && deviceId ? safeLookup(`0x${vendorId}`, `0x${deviceId}`) : { vendorName: null, deviceName: null };
-  if (rec && (rec.vendorName || rec.deviceName)) {
-    // -vmm / -mm print them apart; "Device" alone means "not in that machine's pci.ids".
-    const dev = rec.deviceName && rec.deviceName !== 'Device' ? rec.deviceName : db.deviceName;
-    return { vendorName: rec.vendorName ?? db.vendorName, deviceName: dev };
-  }
-  const text = rec?.nameText ?? tree?.nameText ?? null;
-  if (!text) return db;
-  if (db.vendorName && text.startsWith(`${db.vendorName} `)) {
-    const rest = text.slice(db.vendorName.length + 1).trim();
-    return { vendorName: db.vendorName, deviceName: rest && rest !== 'Device' ? rest : db.deviceName };
-  }
-  if (text === 'Device') return db;
-  if (text.endsWith(' Device')) return { vendorName: text.slice(0, -' Device'.length), deviceName: db.deviceName };
-  // The capture's pci.ids spelled the vendor differently: keep its whole text as the device name.
-  return { vendorName: db.vendorName, deviceName: text };
 }
 
 function expressKind(t: string | null): PortKind | null {
@@ -163,17 +120,24 @@ function inferArch(fns: readonly Fn[], rootOf: (f: Fn) => boolean): { arch: stri
   return { arch: 'unknown' };
 }
 
-export function snapshotFromLspci(text: string, name: string): { topology: Snapshot; diagnostics: Diagnostic[] } {
-  const parsed = parseLspci(text, name);
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  const info = (message: string, address?: string): void => {
-    diagnostics.push({ severity: 'info', path: name, ...(address ? { address } : {}), message });
-  };
-  const warn = (message: string, address?: string, line?: number): void => {
-    diagnostics.push({ severity: 'warning', path: line ? `${name}:${line}` : name, ...(address ? { address } : {}), message });
-  };
+type Range = { f: Fn; sec: number; sub: number };
 
-  // ---- functions: records first, then tree-only entries ----
+/** Diagnostics of one lspci text, with its file name (and line) as the path. */
+class Notes {
+  readonly list: Diagnostic[];
+  constructor(readonly name: string, first: readonly Diagnostic[]) {
+    this.list = [...first];
+  }
+  info(message: string, address?: string): void {
+    this.list.push({ severity: 'info', path: this.name, ...(address ? { address } : {}), message });
+  }
+  warn(message: string, address?: string, line?: number): void {
+    this.list.push({ severity: 'warning', path: line ? `${this.name}:${line}` : this.name, ...(address ? { address } : {}), message });
+  }
+}
+
+/** Every function once: the detailed listing's records first, then tree-only entries. */
+function collectFunctions(parsed: LspciParseResult, n: Notes): Map<string, Fn> {
   const fns = new Map<string, Fn>();
   for (const r of parsed.records) {
     fns.set(r.address, { address: r.address, domain: r.domain, bus: r.bus, device: r.device, fn: r.function, rec: r, tree: null });
@@ -190,71 +154,86 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     }
   }
   if (treeOnly > 0 && parsed.records.length > 0) {
-    warn(`${treeOnly} function(s) appear only in the -t tree, not in the detailed listing`);
+    n.warn(`${treeOnly} function(s) appear only in the -t tree, not in the detailed listing`);
   }
-  const all0 = [...fns.values()];
-  const noIds = all0.filter((f) => !(f.rec?.vendorId ?? f.tree?.vendorId)).length;
-  const noClass = all0.filter((f) => !f.rec?.classId).length;
+  const all = [...fns.values()];
+  const noIds = all.filter((f) => !(f.rec?.vendorId ?? f.tree?.vendorId)).length;
+  const noClass = all.filter((f) => !f.rec?.classId).length;
   if (noIds > 0 || noClass > 0) {
-    info(
+    n.info(
       `lspci was run without -nn (or only -t): ${noIds} function(s) have unknown vendor/device IDs (0xffff), ` +
         `${noClass} an unknown class code (0x000000, or 0x060400 for bridges the tree shows); names are kept as printed`,
     );
   }
   if (parsed.records.length > 0 && treeEntries.length > 0) {
-    const inRecords = new Set(parsed.records.map((r) => r.address));
     const inTree = new Set(treeEntries.map((t) => t.address));
     const missing = parsed.records.filter((r) => !inTree.has(r.address)).length;
-    if (missing > 0 && inRecords.size > 0) warn(`${missing} function(s) of the detailed listing are missing from the -t tree`);
+    if (missing > 0) n.warn(`${missing} function(s) of the detailed listing are missing from the -t tree`);
   }
-  const all = [...fns.values()];
+  return fns;
+}
 
-  // ---- bridges: (domain, secondary bus) → bridge ----
+/** Bridges' bus ranges, (domain, secondary bus) → bridge; impossible or doubled ranges are warned about and left out. */
+function bridgeRanges(all: readonly Fn[], n: Notes): { bySecondary: Map<string, Fn>; ranges: Range[]; haveBusLines: boolean } {
   const bySecondary = new Map<string, Fn>();
-  const ranges: Array<{ f: Fn; sec: number; sub: number }> = [];
+  const ranges: Range[] = [];
   let haveBusLines = false;
   for (const f of all) {
     const r = f.rec;
     const sec = r?.secondaryBus ?? null;
-    if (r && sec !== null) haveBusLines = true;
     if (!r || sec === null) continue;
+    haveBusLines = true;
     const sub = r.subordinateBus ?? sec;
     if (sec <= f.bus || sub < sec) {
       // e.g. a virtual root port with secondary=00 on bus 00: claiming its own bus would make a cycle.
-      warn(`bridge ${f.address} has an impossible bus range (primary ${hex2(r.primaryBus ?? f.bus)}, secondary ${hex2(sec)}, subordinate ${hex2(sub)}); ignored for the tree`, f.address, r.line);
+      n.warn(`bridge ${f.address} has an impossible bus range (primary ${hex2(r.primaryBus ?? f.bus)}, secondary ${hex2(sec)}, subordinate ${hex2(sub)}); ignored for the tree`, f.address, r.line);
       continue;
     }
     if (r.primaryBus !== null && r.primaryBus !== f.bus) {
-      warn(`bridge ${f.address} says primary=${hex2(r.primaryBus)} but sits on bus ${hex2(f.bus)}`, f.address, r.line);
+      n.warn(`bridge ${f.address} says primary=${hex2(r.primaryBus)} but sits on bus ${hex2(f.bus)}`, f.address, r.line);
     }
     const key = `${f.domain}:${hex2(sec)}`;
     const prev = bySecondary.get(key);
     if (prev) {
-      warn(`bridges ${prev.address} and ${f.address} both claim bus ${key}; keeping the first`, f.address, r.line);
+      n.warn(`bridges ${prev.address} and ${f.address} both claim bus ${key}; keeping the first`, f.address, r.line);
       continue;
     }
     bySecondary.set(key, f);
     ranges.push({ f, sec, sub });
   }
+  return { bySecondary, ranges, haveBusLines };
+}
 
-  // ---- parents ----
-  const rangesByDomain = new Map<string, Array<{ f: Fn; sec: number; sub: number }>>();
+/** The narrowest bridge range holding (domain, bus), memoised. */
+function narrowestRange(ranges: readonly Range[]): (domain: string, bus: number) => Range | null {
+  const byDomain = new Map<string, Range[]>();
   for (const r of ranges) {
-    const list = rangesByDomain.get(r.f.domain) ?? [];
+    const list = byDomain.get(r.f.domain) ?? [];
     list.push(r);
-    rangesByDomain.set(r.f.domain, list);
+    byDomain.set(r.f.domain, list);
   }
-  const narrowMemo = new Map<string, { f: Fn; sec: number; sub: number } | null>();
-  const narrowest = (domain: string, bus: number): { f: Fn; sec: number; sub: number } | null => {
+  const memo = new Map<string, Range | null>();
+  return (domain, bus) => {
     const key = `${domain}:${bus}`;
-    if (narrowMemo.has(key)) return narrowMemo.get(key) ?? null;
-    let best: { f: Fn; sec: number; sub: number } | null = null;
-    for (const r of rangesByDomain.get(domain) ?? []) {
+    if (memo.has(key)) return memo.get(key) ?? null;
+    let best: Range | null = null;
+    for (const r of byDomain.get(domain) ?? []) {
       if (bus >= r.sec && bus <= r.sub && (!best || r.sub - r.sec < best.sub - best.sec)) best = r;
     }
-    narrowMemo.set(key, best);
+    memo.set(key, best);
     return best;
   };
+}
+
+/**
+ * Each function's parent: the bridge whose secondary bus it sits on, else the narrowest
+ * range holding its bus; the -t tree decides where there are no bus lines (or they say
+ * nothing) and is checked against them otherwise.
+ */
+function assignParents(fns: ReadonlyMap<string, Fn>, treeEntries: readonly LspciTreeEntry[], n: Notes): Map<string, string | null> {
+  const all = [...fns.values()];
+  const { bySecondary, ranges, haveBusLines } = bridgeRanges(all, n);
+  const narrowest = narrowestRange(ranges);
   const parentOf = new Map<string, string | null>();
   const treeParents = new Map(treeEntries.map((t) => [t.address, t.parent] as const));
   const useTree = treeEntries.length > 0;
@@ -265,46 +244,41 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     let decided = false;
     if (haveBusLines) {
       const b = bySecondary.get(`${f.domain}:${hex2(f.bus)}`);
+      const best = b && b.address !== f.address ? null : narrowest(f.domain, f.bus);
       if (b && b.address !== f.address) {
         parent = b.address;
         decided = true;
-      } else {
+      } else if (best && best.f.address !== f.address) {
         // Not a bridge's secondary bus, but inside some bridge's range: take the narrowest.
-        const best = narrowest(f.domain, f.bus);
-        if (best && best.f.address !== f.address) {
-          parent = best.f.address;
-          decided = true;
-          inRangeOnly++;
-        }
+        parent = best.f.address;
+        decided = true;
+        inRangeOnly++;
       }
     }
     if (useTree && treeParents.has(f.address)) {
       const tp = treeParents.get(f.address) ?? null;
       if (!haveBusLines || (!decided && tp !== null)) {
         parent = tp;
-        decided = tp !== null;
       } else if (tp !== parent) {
         disagreements++;
-        if (disagreements <= 5) warn(`-t tree puts ${f.address} under ${tp ?? 'a root bus'}, the bridges' bus ranges under ${parent ?? 'a root bus'}; using the bus ranges`, f.address);
+        if (disagreements <= 5) n.warn(`-t tree puts ${f.address} under ${tp ?? 'a root bus'}, the bridges' bus ranges under ${parent ?? 'a root bus'}; using the bus ranges`, f.address);
       }
     }
     parentOf.set(f.address, parent && fns.has(parent) ? parent : null);
   }
-  if (inRangeOnly > 0) warn(`${inRangeOnly} function(s) sit on a bus inside a bridge's range that no bridge has as its secondary bus; attached to the narrowest such bridge`);
+  if (inRangeOnly > 0) n.warn(`${inRangeOnly} function(s) sit on a bus inside a bridge's range that no bridge has as its secondary bus; attached to the narrowest such bridge`);
   const bridgeClass = (f: Fn) => f.rec?.classId === '0604' || f.rec?.classId === '0609' || f.rec?.classId === '0607';
   if (!haveBusLines && !useTree && all.some(bridgeClass)) {
-    info('no bridge bus ranges (Bus: primary=/secondary=) and no -t tree in the input: devices are kept flat under their own bus (parent null)');
+    n.info('no bridge bus ranges (Bus: primary=/secondary=) and no -t tree in the input: devices are kept flat under their own bus (parent null)');
   }
-  if (all.some((f) => f.rec?.capsDenied)) {
-    info('captured without root ("Capabilities: <access denied>"): no PCIe port types, link state, SR-IOV, ACS/AER or CXL capabilities');
-  }
+  return parentOf;
+}
 
-
-  // ---- root bus of each function (cycle-safe) ----
+/** The root bus ("pci0000:00") each function descends from; a parent cycle is cut (and warned about). */
+function rootBuses(fns: ReadonlyMap<string, Fn>, parentOf: Map<string, string | null>, n: Notes): Map<string, string> {
   const rootBus = new Map<string, string>();
-  const rootOfFn = (f: Fn): string => {
-    const hit = rootBus.get(f.address);
-    if (hit) return hit;
+  for (const f of fns.values()) {
+    if (rootBus.has(f.address)) continue;
     const seen = new Set<string>();
     let cur: Fn = f;
     for (;;) {
@@ -313,7 +287,7 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       const pf = p ? fns.get(p) : undefined;
       if (!pf || seen.has(pf.address)) {
         if (pf && seen.has(pf.address)) {
-          warn(`parent cycle through ${cur.address}; cut`, cur.address);
+          n.warn(`parent cycle through ${cur.address}; cut`, cur.address);
           parentOf.set(cur.address, null);
         }
         break;
@@ -322,15 +296,15 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
     }
     const rb = `pci${cur.domain}:${hex2(cur.bus)}`;
     for (const a of seen) rootBus.set(a, rb);
-    return rb;
-  };
-  for (const f of all) rootOfFn(f);
-  const onRootBus = (f: Fn): boolean => parentOf.get(f.address) === null;
+  }
+  return rootBus;
+}
 
-  // ---- SR-IOV: VF addresses from each PF's offset/stride, proven by the VF Device ID ----
+/** SR-IOV: VF addresses from each PF's offset/stride, proven by the VF Device ID. */
+function linkVfs(fns: ReadonlyMap<string, Fn>, n: Notes): { vfOf: Map<string, string>; pfVfs: Map<string, string[]> } {
   const vfOf = new Map<string, string>();
   const pfVfs = new Map<string, string[]>();
-  for (const f of all) {
+  for (const f of fns.values()) {
     const s = f.rec?.sriov;
     if (!s || !s.numVfs || s.vfOffset === null || s.vfStride === null || !s.vfDeviceId) continue;
     const rid = (f.bus << 8) | (f.device << 3) | f.fn;
@@ -347,143 +321,149 @@ export function snapshotFromLspci(text: string, name: string): { topology: Snaps
       }
     }
     pfVfs.set(f.address, list);
-    if (list.length < s.numVfs) info(`${f.address} has ${s.numVfs} VFs enabled; ${list.length} of them are in the listing`, f.address);
+    if (list.length < s.numVfs) n.info(`${f.address} has ${s.numVfs} VFs enabled; ${list.length} of them are in the listing`, f.address);
   }
+  return { vfOf, pfVfs };
+}
 
-  // ---- devices ----
-  const hasChildren = new Set([...parentOf.values()].filter((p): p is string => p !== null));
-  const devices: PciDevice[] = [];
-  for (const f of all) {
-    const r = f.rec;
-    const t = f.tree;
-    const vendorHex = r?.vendorId ?? t?.vendorId ?? null;
-    const deviceHex = r?.deviceId ?? t?.deviceId ?? null;
-    let classHex = r?.classId ?? null;
-    if (!classHex && t?.secondaryBus !== null && t?.secondaryBus !== undefined) classHex = '0604';
-    const progIf = r?.progIf ?? '00';
-    const classCode = `0x${classHex ?? '0000'}${classHex ? progIf : '00'}`;
-    const nm = names(r, t, vendorHex, deviceHex);
-    const parent = parentOf.get(f.address) ?? null;
-    const isBridge = (r?.secondaryBus ?? t?.secondaryBus ?? null) !== null || classHex === '0604' || classHex === '0609';
+/** The port kind lspci shows: the Express capability's type; a host bridge class on a root bus; else bridge or endpoint. */
+function lspciPortKind(f: Fn, classHex: string | null, parent: string | null): { portKind: PortKind; portKindSource: 'lspci' | 'shape' } {
+  const r = f.rec;
+  const ek = expressKind(r?.expressType ?? null);
+  // A host bridge function (some print a Root Port capability for their DMI link).
+  if (classHex === '0600' && parent === null && !(r?.secondaryBus != null)) return { portKind: 'host-bridge', portKindSource: ek ? 'lspci' : 'shape' };
+  if (ek) return { portKind: ek, portKindSource: 'lspci' };
+  const isBridge = (r?.secondaryBus ?? f.tree?.secondaryBus ?? null) !== null || classHex === '0604' || classHex === '0609';
+  return { portKind: isBridge ? 'pci-bridge' : 'endpoint', portKindSource: 'shape' };
+}
 
-    let portKind: PortKind;
-    let portKindSource: 'lspci' | 'shape';
-    const ek = expressKind(r?.expressType ?? null);
-    if (classHex === '0600' && parent === null && !(r?.secondaryBus != null)) {
-      // A host bridge function (some print a Root Port capability for their DMI link).
-      portKind = 'host-bridge';
-      portKindSource = ek ? 'lspci' : 'shape';
-    } else if (ek) {
-      portKind = ek;
-      portKindSource = 'lspci';
-    } else {
-      portKind = isBridge ? 'pci-bridge' : 'endpoint';
-      portKindSource = 'shape';
-    }
-
-    const numaNode = r?.numaNode ?? null;
-    let sriov: SriovInfo | null = null;
-    if (r?.sriov) {
-      sriov = { totalVfs: r.sriov.totalVfs, numVfs: r.sriov.numVfs, physfn: null, vfs: pfVfs.get(f.address) ?? [] };
-    } else if (vfOf.has(f.address)) {
-      sriov = { totalVfs: null, numVfs: null, physfn: vfOf.get(f.address)!, vfs: [] };
-    }
-    // Built field by field in the literal's key order (exports keep it); no object spreads,
-    // which cost a runtime call each.
-    const dev = {
-      address: f.address,
-      parent,
-      hostBridge: rootBus.get(f.address) ?? `pci${f.domain}:${hex2(f.bus)}`,
-      numaNode,
-      localCpus: null,
-      localityRule: numaNode !== null ? 'imported' : 'unknown',
-      classCode,
-      className: r?.className ?? lookupClassName(classCode),
-      vendorId: vendorHex ? `0x${vendorHex}` : '0xffff',
-      deviceId: deviceHex ? `0x${deviceHex}` : '0xffff',
-      subsystemVendorId: r?.subsystemVendorId ? `0x${r.subsystemVendorId}` : null,
-      subsystemDeviceId: r?.subsystemDeviceId ? `0x${r.subsystemDeviceId}` : null,
-      revision: r?.revision ? `0x${r.revision}` : null,
-      vendorName: nm.vendorName,
-      deviceName: nm.deviceName,
-      driver: r?.driver ?? null,
-      iommuGroup: r?.iommuGroup ?? null,
-      link: r ? buildLink(r, portKind, hasChildren.has(f.address)) : null,
-      sriov,
-      osDevices: [],
-      portKind,
-      portKindSource,
-      secondaryBus: r?.secondaryBus ?? t?.secondaryBus ?? null,
-      subordinateBus: r?.subordinateBus ?? t?.subordinateBus ?? null,
-      slot: r?.physicalSlot ?? r?.label ?? null,
-    } satisfies DeviceDraft as DeviceDraft;
-    if (r?.modules.length) dev.kernelModules = r.modules;
-    if (r) dev.capabilities = capabilityList(r);
-    dev.roles = [];
-    dev.roleReasons = [];
-    devices.push(dev as PciDevice);
+/** The names lspci printed: apart (-mm), or as one "Vendor Device" text for build/names.ts to split. */
+function printedNames(r: LspciRecord | null, t: LspciTreeEntry | null): { vendorName: string | null; deviceName: string | null; nameText: string | null } {
+  if (r && (r.vendorName || r.deviceName)) {
+    // "Device" alone means "not in that machine's pci.ids".
+    return { vendorName: r.vendorName, deviceName: r.deviceName && r.deviceName !== 'Device' ? r.deviceName : null, nameText: null };
   }
-  refinePortKinds(devices);
-  // Address order (domain, bus, device, function), the numbers taken from each function once.
-  const sortKeys = devices.map((d) => {
-    const f = fns.get(d.address)!;
-    return { d, domain: parseInt(f.domain, 16), bus: f.bus, device: f.device, fn: f.fn };
-  });
-  sortKeys.sort((a, b) => a.domain - b.domain || a.bus - b.bus || a.device - b.device || a.fn - b.fn);
-  for (let i = 0; i < sortKeys.length; i++) devices[i] = sortKeys[i]!.d;
+  return { vendorName: null, deviceName: null, nameText: r?.nameText ?? t?.nameText ?? null };
+}
 
-  // ---- host bridges, NUMA, machine ----
-  const hbIds = [...new Set(devices.map((d) => d.hostBridge).filter((x): x is string => x !== null))].sort();
-  const hostBridges: HostBridge[] = hbIds.map((id) => {
-    const m = /^pci([0-9a-f]+):([0-9a-f]{2})$/.exec(id)!;
-    return { id, domain: m[1]!, bus: m[2]!, numaNode: null, localCpus: null, behind: null };
-  });
-  const nodeIds = [...new Set(devices.map((d) => d.numaNode).filter((n): n is number => n !== null && n >= 0))].sort((a, b) => a - b);
-  const numaNodes: NumaNode[] = nodeIds.map((id) => ({
-    id,
-    cpus: '',
-    memoryBytes: null,
-    distances: [],
-    kind: 'dram',
-    kindReason: 'seen in lspci "NUMA node:" lines; lspci shows no CPUs or memory',
-  }));
-  if (devices.length > 0) {
-    info(
+interface TreeFacts {
+  readonly parentOf: ReadonlyMap<string, string | null>;
+  readonly rootBus: ReadonlyMap<string, string>;
+  readonly hasChildren: ReadonlySet<string>;
+  readonly vfOf: ReadonlyMap<string, string>;
+  readonly pfVfs: ReadonlyMap<string, string[]>;
+}
+
+/** One function's record from its listing entry and tree entry. */
+function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
+  const r = f.rec;
+  const t = f.tree;
+  const vendorHex = r?.vendorId ?? t?.vendorId ?? null;
+  const deviceHex = r?.deviceId ?? t?.deviceId ?? null;
+  let classHex = r?.classId ?? null;
+  if (!classHex && t?.secondaryBus !== null && t?.secondaryBus !== undefined) classHex = '0604';
+  const progIf = r?.progIf ?? '00';
+  const parent = tf.parentOf.get(f.address) ?? null;
+  const { portKind, portKindSource } = lspciPortKind(f, classHex, parent);
+  const numaNode = r?.numaNode ?? null;
+  let sriov: SriovInfo | null = null;
+  if (r?.sriov) sriov = { totalVfs: r.sriov.totalVfs, numVfs: r.sriov.numVfs, physfn: null, vfs: tf.pfVfs.get(f.address) ?? [] };
+  else if (tf.vfOf.has(f.address)) sriov = { totalVfs: null, numVfs: null, physfn: tf.vfOf.get(f.address)!, vfs: [] };
+  const nm = printedNames(r, t);
+  // Built field by field in the literal's key order (exports keep it); no object spreads,
+  // which cost a runtime call each.
+  const fn: { -readonly [K in keyof PciFunctionFacts]: PciFunctionFacts[K] } = {
+    address: f.address,
+    parent,
+    hostBridge: tf.rootBus.get(f.address) ?? `pci${f.domain}:${hex2(f.bus)}`,
+    numaNode,
+    localCpus: null,
+    localityRule: numaNode !== null ? 'imported' : 'unknown',
+    classCode: `0x${classHex ?? '0000'}${classHex ? progIf : '00'}`,
+    className: r?.className ?? null,
+    vendorId: vendorHex ? `0x${vendorHex}` : null,
+    deviceId: deviceHex ? `0x${deviceHex}` : null,
+    subsystemVendorId: r?.subsystemVendorId ? `0x${r.subsystemVendorId}` : null,
+    subsystemDeviceId: r?.subsystemDeviceId ? `0x${r.subsystemDeviceId}` : null,
+    revision: r?.revision ? `0x${r.revision}` : null,
+    vendorName: nm.vendorName,
+    deviceName: nm.deviceName,
+    driver: r?.driver ?? null,
+    iommuGroup: r?.iommuGroup ?? null,
+    link: r ? buildLink(r, portKind, tf.hasChildren.has(f.address)) : null,
+    sriov,
+    osDevices: [],
+    portKind,
+    portKindSource,
+    secondaryBus: r?.secondaryBus ?? t?.secondaryBus ?? null,
+    subordinateBus: r?.subordinateBus ?? t?.subordinateBus ?? null,
+    slot: r?.physicalSlot ?? r?.label ?? null,
+  };
+  if (r?.modules.length) fn.kernelModules = r.modules;
+  if (r) fn.capabilities = capabilityList(r);
+  fn.roles = [];
+  fn.roleReasons = [];
+  return { fn, from: `${name}:${r?.line ?? t?.line ?? 0}`, nameText: nm.nameText };
+}
+
+/** Address order (domain, bus, device, function), the numbers taken from each function once. */
+function byAddress(fns: readonly Fn[]): Fn[] {
+  return [...fns].sort((a, b) => parseInt(a.domain, 16) - parseInt(b.domain, 16) || a.bus - b.bus || a.device - b.device || a.fn - b.fn);
+}
+
+/** NUMA nodes lspci names ("NUMA node:" lines): ids only, no CPUs or memory. */
+function numaNodesSeen(records: readonly PciFunctionRecord[], n: Notes): NumaNode[] {
+  const nodeIds = [...new Set(records.map((r) => r.fn.numaNode).filter((x): x is number => x !== null && x >= 0))].sort((a, b) => a - b);
+  if (records.length > 0) {
+    n.info(
       'lspci text carries no CPUs, memory, NUMA distances, netdev/RDMA/block names or capture time: ' +
         (nodeIds.length ? `NUMA nodes ${nodeIds.join(', ')} are known only from devices' "NUMA node:" lines` : 'no NUMA node lines either'),
     );
   }
-  const arch = inferArch(all, onRootBus);
-  const machine = {
-    hostname: null,
-    arch: arch.arch,
-    ...(arch.archSource ? { archSource: arch.archSource } : { archSource: 'lspci: no root complex device that only exists on one architecture' }),
-    kernel: null,
-    cpuModel: null,
-    cpus: [],
-  };
-
-  const raw: Snapshot = {
-    format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
-    capturedAt: UNKNOWN_TIME,
-    source: { kind: 'lspci', name },
-    machine,
-    numaNodes,
-    pci: { devices, hostBridges },
-    cxl: { memdevs: [], regions: [] },
-    diagnostics,
-  };
-  let topology: Snapshot;
-  try {
-    topology = annotateTopology(raw);
-  } catch (e) {
-    diagnostics.push({ severity: 'error', path: name, message: `annotation failed: ${(e as Error).message}` });
-    topology = raw;
-  }
-  return { topology, diagnostics };
+  return nodeIds.map((id) => ({ id, cpus: '', memoryBytes: null, distances: [], kind: 'dram', kindReason: 'seen in lspci "NUMA node:" lines; lspci shows no CPUs or memory' }));
 }
 
+/** lspci text → records: functions with their parents (bus ranges or the -t tree), links, SR-IOV, arch hints. */
+export function readLspci(text: string, name: string): SourceRecords {
+  const parsed = parseLspci(text, name);
+  const n = new Notes(name, parsed.diagnostics);
+  const fns = collectFunctions(parsed, n);
+  const parentOf = assignParents(fns, parsed.tree ?? [], n);
+  const all = [...fns.values()];
+  if (all.some((f) => f.rec?.capsDenied)) {
+    n.info('captured without root ("Capabilities: <access denied>"): no PCIe port types, link state, SR-IOV, ACS/AER or CXL capabilities');
+  }
+  const rootBus = rootBuses(fns, parentOf, n);
+  const { vfOf, pfVfs } = linkVfs(fns, n);
+  const hasChildren = new Set([...parentOf.values()].filter((p): p is string => p !== null));
+  const tf: TreeFacts = { parentOf, rootBus, hasChildren, vfOf, pfVfs };
+  const functions = byAddress(all).map((f) => functionRecord(f, tf, name));
+  const numaNodes = numaNodesSeen(functions, n);
+  const arch = inferArch(all, (f) => parentOf.get(f.address) === null);
+  return {
+    source: { kind: 'lspci', name },
+    path: name,
+    capturedAt: null,
+    machine: {
+      hostname: null,
+      arch: arch.arch,
+      archSource: arch.archSource ?? 'lspci: no root complex device that only exists on one architecture',
+      kernel: null,
+      cpuModel: null,
+    },
+    cpus: [],
+    numaNodes,
+    functions,
+    osDevices: [],
+    hostBridges: [],
+    cxl: { memdevs: [], regions: [] },
+    diagnostics: n.list,
+  };
+}
+
+export function snapshotFromLspci(text: string, name: string): BuildResult {
+  return buildTopology(readLspci(text, name));
+}
 
 /** Capabilities the model records ('cxl' makes the cxl role). */
 function capabilityList(r: LspciRecord): string[] {

@@ -1,6 +1,7 @@
-// Reads a Linux sysfs/procfs tree (live, a directory or an unpacked archive) into the
-// topology model. It reads files and records what they say, with a diagnostic for
-// each malformed value; roles and derived locality are left to annotate/.
+// Reads a Linux sysfs/procfs tree (live, a directory or an unpacked archive) into
+// records (records.ts). It reads files and records what they say, with a diagnostic for
+// each malformed value; names, port kinds from the tree's shape, locality and roles are
+// left to build/ and annotate/.
 import { posix } from 'node:path';
 import type {
   CxlDecoder,
@@ -16,10 +17,12 @@ import type {
   NumaNode,
   OsDevice,
   OsDeviceKind,
-  PciDevice,
   PortKind,
+  SriovInfo,
 } from '../model';
+import { USERSPACE_DRIVERS } from '../drivers';
 import { canonicalCpuList, formatCpuList, MAX_LIST_ID, parseCpuList, parseCpuMask } from '../parse/cpulist';
+import { formatMidr, midrFromCpuinfo, parseMidrEl1 } from '../parse/midr';
 import {
   formatLinkSpeed,
   HOST_BRIDGE_RE,
@@ -37,38 +40,9 @@ import {
   parseNodeMemTotal,
   PCI_ADDRESS_RE,
 } from '../parse/sysfs-values';
-import {
-  chipFromSocId,
-  decodeMidr,
-  formatMidr,
-  midrFromCpuinfo,
-  parseMidrEl1,
-  summariseCores,
-} from '../annotate/cpu';
-import { lookupClassName, lookupPciNames } from '../pci-ids';
-import { refinePortKinds } from '../annotate/ports';
-import { USERSPACE_DRIVERS } from '../annotate/roles';
+import type { MachineFacts, OsDeviceRecord, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 import { linkBasename, MAX_ATTR_BYTES, MAX_PROC_BYTES, resolveLink, SMALL_ATTR_BYTES, type SysfsRoot } from './sysfs-root';
 
-
-export interface SysfsReadResult {
-  readonly devices: PciDevice[];
-  readonly hostBridges: HostBridge[];
-  readonly numaNodes: NumaNode[];
-  readonly cpus: Cpu[];
-  readonly cxl: CxlInfo;
-  readonly machine: {
-    hostname: string | null;
-    arch: string;
-    archSource: string;
-    kernel: string | null;
-    cpuModel: string | null;
-    totalMemoryBytes: number | null;
-    vendor: string | null;
-    product: string | null;
-  };
-  readonly diagnostics: Diagnostic[];
-}
 
 class Diags {
   readonly list: Diagnostic[] = [];
@@ -155,190 +129,260 @@ function pcieTypeToKind(t: number): PortKind | null {
   }
 }
 
-function readPci(root: SysfsRoot, d: Diags): { devices: PciDevice[]; hostBridges: HostBridge[]; dirs: Map<string, string> } {
-  const base = 'sys/bus/pci/devices';
-  const names = root.list(base);
+/** One `sys/bus/pci/devices` entry: its canonical folder and where that sits. */
+function listedFunction(root: SysfsRoot, d: Diags, base: string, name: string): RawDevice | null {
+  const address = normalizeAddress(name);
+  if (!address) {
+    d.warn(`${base}/${name}`, 'not a PCI address; ignored');
+    return null;
+  }
+  const dir = resolveLink(root, `${base}/${name}`);
+  if (dir === null) {
+    d.warn(`${base}/${name}`, 'link points outside the capture; ignored', address);
+    return null;
+  }
+  const where = splitDevicePath(dir);
+  if (where.chain[where.chain.length - 1] !== address) {
+    // Some captures store devices as plain directories: fall back to a flat device.
+    d.warn(`${base}/${name}`, `device path "${dir}" does not end in its address; parent unknown`, address);
+    return { address, dir, chain: [address], hostBridge: where.hostBridge, behind: where.behind };
+  }
+  return { address, dir, chain: where.chain, hostBridge: where.hostBridge, behind: where.behind };
+}
+
+/** Every listed function once, in name order. */
+function listFunctions(root: SysfsRoot, d: Diags, base: string): RawDevice[] {
   const raws: RawDevice[] = [];
   const seen = new Set<string>();
-  for (const name of names.sort()) {
-    const address = normalizeAddress(name);
-    if (!address) {
-      d.warn(`${base}/${name}`, 'not a PCI address; ignored');
+  for (const name of root.list(base).sort()) {
+    const a = normalizeAddress(name);
+    if (a && seen.has(a)) {
+      d.warn(`${base}/${name}`, 'duplicate PCI address; ignored', a);
       continue;
     }
-    if (seen.has(address)) {
-      d.warn(`${base}/${name}`, 'duplicate PCI address; ignored', address);
-      continue;
-    }
-    const dir = resolveLink(root, `${base}/${name}`);
-    if (dir === null) {
-      d.warn(`${base}/${name}`, 'link points outside the capture; ignored', address);
-      continue;
-    }
-    const where = splitDevicePath(dir);
-    if (where.chain[where.chain.length - 1] !== address) {
-      // Some captures store devices as plain directories: fall back to a flat device.
-      d.warn(`${base}/${name}`, `device path "${dir}" does not end in its address; parent unknown`, address);
-      raws.push({ address, dir, chain: [address], hostBridge: where.hostBridge, behind: where.behind });
-    } else raws.push({ address, dir, chain: where.chain, hostBridge: where.hostBridge, behind: where.behind });
-    seen.add(address);
+    const r = listedFunction(root, d, base, name);
+    if (!r) continue;
+    raws.push(r);
+    seen.add(r.address);
   }
+  return raws;
+}
 
-  // Slots: slots/N/address holds "dddd:bb:dd" (all functions of that device).
+/** Slots: slots/N/address holds "dddd:bb:dd" (all functions of that device). */
+function readSlots(root: SysfsRoot): Map<string, string> {
   const slots = new Map<string, string>();
   for (const s of root.list('sys/bus/pci/slots')) {
     const a = root.readOptional(`sys/bus/pci/slots/${s}/address`)?.trim();
     if (a) slots.set(a.toLowerCase(), s);
   }
+  return slots;
+}
 
+/** Reads one function's attribute files, with a diagnostic for each malformed value. */
+class FunctionReader {
+  constructor(
+    readonly root: SysfsRoot,
+    readonly d: Diags,
+    readonly dir: string,
+    readonly address: string,
+  ) {}
+
+  // Single values (ids, numa_node, uevent, driver_override, sriov counts, label) are a
+  // few bytes; 4 KiB is the smallest page a sysfs attribute may fill. Only the CPU
+  // mask and list grow with the machine, and get the full allowance.
+  rd(f: string, max = SMALL_ATTR_BYTES): string | null {
+    return this.root.readOptional(`${this.dir}/${f}`, max);
+  }
+
+  id(f: string, digits = 4): string | null {
+    const raw = this.rd(f);
+    const v = parseHexId(raw, digits);
+    if (raw !== null && v === null) this.bad(f, raw);
+    return v;
+  }
+
+  bad(f: string, raw: string, what = 'value'): void {
+    this.d.warn(`${this.dir}/${f}`, `unrecognised ${what} "${raw.trim().slice(0, 40)}"`, this.address);
+  }
+}
+
+interface FunctionIdentity {
+  vendorId: string;
+  deviceId: string;
+  classCode: string;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+  revision: string | null;
+  driverFromUevent: string | null | undefined;
+}
+
+/**
+ * vendor, device and class come from uevent, else their files (the kernel's quirks may
+ * have corrected them, and lspci reads them too); revision and a type-0 header's
+ * subsystem ids from the first 64 bytes of config space, as hwloc does — three fewer
+ * files per function. Without config space, the files.
+ */
+function readIdentity(f: FunctionReader, cfgBytes: Uint8Array | null): FunctionIdentity {
+  const head = cfgBytes && cfgBytes.length >= 64 ? cfgBytes : null;
+  const hex = (lo: number, digits: number) => {
+    const v = digits === 2 ? head![lo]! : head![lo]! | (head![lo + 1]! << 8);
+    return `0x${v.toString(16).padStart(digits, '0')}`;
+  };
+  // uevent carries vendor, device, class and the bound driver in one read (the same
+  // struct pci_dev fields the separate files print); the files answer when a capture
+  // has no uevent or a line of it is missing or malformed.
+  const ue = parsePciUevent(f.rd('uevent'));
+  const vendorId = ue?.vendorId ?? f.id('vendor') ?? '0xffff';
+  if (vendorId === '0xffff' && !ue?.vendorId && !f.root.exists(`${f.dir}/vendor`)) f.d.warn(`${f.dir}/vendor`, 'missing vendor file', f.address);
+  const type0 = head !== null && (head[0x0e]! & 0x7f) === 0;
+  return {
+    vendorId,
+    deviceId: ue?.deviceId ?? f.id('device') ?? '0xffff',
+    classCode: ue?.classCode ?? f.id('class', 6) ?? '0x000000',
+    subsystemVendorId: type0 ? hex(0x2c, 4) : f.id('subsystem_vendor'),
+    subsystemDeviceId: type0 ? hex(0x2e, 4) : f.id('subsystem_device'),
+    revision: head ? hex(0x08, 2) : f.id('revision', 2),
+    driverFromUevent: ue ? ue.driver : undefined,
+  };
+}
+
+/** numa_node (-1 is unknown) and the local CPUs (mask first, as the kernel derives the list from it). */
+function readFunctionLocality(f: FunctionReader): { numaNode: number | null; localCpus: string | null } {
+  const numaRaw = f.rd('numa_node');
+  let numaNode = parseIntValue(numaRaw);
+  if (numaRaw !== null && numaNode === null) f.bad('numa_node', numaRaw);
+  if (numaNode !== null && (numaNode < 0 || numaNode > 65535)) {
+    if (numaNode !== -1) f.d.warn(`${f.dir}/numa_node`, `impossible NUMA node ${numaNode}`, f.address);
+    numaNode = null;
+  }
+  // local_cpus (the mask) is what the kernel derives local_cpulist from, and what
+  // hwloc reads; local_cpulist only stands in when the mask is missing or garbled.
+  const maskRaw = f.rd('local_cpus', MAX_ATTR_BYTES);
+  const fromMask = maskRaw === null ? null : parseCpuMask(maskRaw);
+  if (maskRaw !== null && fromMask === null) f.bad('local_cpus', maskRaw, 'CPU mask');
+  let localCpus: string | null;
+  if (fromMask !== null) localCpus = formatCpuList(fromMask);
+  else {
+    const cpuRaw = f.rd('local_cpulist', MAX_ATTR_BYTES);
+    localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
+    if (cpuRaw !== null && localCpus === null) f.bad('local_cpulist', cpuRaw, 'CPU list');
+  }
+  return { numaNode, localCpus: localCpus === '' ? null : localCpus };
+}
+
+/** sriov_totalvfs / sriov_numvfs / virtfnN links (PF), physfn (VF); null for neither. */
+function readSriov(f: FunctionReader): SriovInfo | null {
+  const { root, dir } = f;
+  const count = (v: number | null) => (v !== null && v >= 0 ? v : null);
+  const totalVfs = count(parseIntValue(f.rd('sriov_totalvfs')));
+  const numVfs = count(parseIntValue(f.rd('sriov_numvfs')));
+  const physfnDir = root.readLink(`${dir}/physfn`);
+  const physfn = physfnDir ? normalizeAddress(posix.basename(physfnDir.replace(/\/+$/, ''))) : null;
+  const vfs: Array<[number, string]> = [];
+  if (totalVfs !== null || numVfs !== null) {
+    for (const e of root.list(dir)) {
+      const m = /^virtfn(\d+)$/.exec(e);
+      if (!m) continue;
+      const t = root.readLink(`${dir}/${e}`);
+      const a = t ? normalizeAddress(posix.basename(t.replace(/\/+$/, ''))) : null;
+      if (a) vfs.push([Number(m[1]), a]);
+    }
+    vfs.sort((x, y) => x[0] - y[0]);
+  }
+  return totalVfs !== null || numVfs !== null || physfn !== null ? { totalVfs, numVfs, physfn, vfs: vfs.map((v) => v[1]) } : null;
+}
+
+/**
+ * The port kind the function's own data shows: the PCIe capability's type, else
+ * 'pci-bridge' for a bridge (the builder refines it from the tree's shape); a host
+ * bridge class on a root bus is a host bridge whatever its capability says.
+ */
+function portKindOf(classCode: string, cfg: ReturnType<typeof parseConfigHeader>, onRootBus: boolean): { portKind: PortKind; fromConfig: boolean } {
+  const cls = parseInt(classCode.slice(2, 6), 16);
+  const fromConfig = cfg?.pcieType != null;
+  let portKind: PortKind = fromConfig ? (pcieTypeToKind(cfg.pcieType!) ?? 'endpoint') : 'endpoint';
+  if (!fromConfig && (cls === 0x0604 || cls === 0x0609 || cfg?.isBridge)) portKind = 'pci-bridge';
+  if (cls === 0x0600 && onRootBus) portKind = 'host-bridge';
+  return { portKind, fromConfig };
+}
+
+/** The bound driver, and driver_override when it matters. */
+function readDriver(f: FunctionReader, fromUevent: string | null | undefined): { driver: string | null; driverOverride: string | null } {
+  const driver = fromUevent !== undefined ? fromUevent : linkBasename(f.root, `${f.dir}/driver`);
+  // driver_override only matters while nothing is bound, or when a userspace driver is
+  // (that is how dpdk-devbind and spdk setup.sh bind): skip the read otherwise.
+  const wantOverride = driver === null || USERSPACE_DRIVERS.has(driver);
+  const ovRaw = wantOverride ? (f.rd('driver_override')?.trim() ?? null) : null;
+  return { driver, driverOverride: ovRaw && ovRaw !== '(null)' ? ovRaw : null };
+}
+
+/** One function's record: every attribute file read, nothing looked up. */
+function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMap<string, string>, parentListed: boolean): PciFunctionRecord {
+  const { address, dir } = r;
+  const f = new FunctionReader(root, d, dir, address);
+  const cfgBytes = root.readBytes(`${dir}/config`, 4096);
+  const cfg = parseConfigHeader(cfgBytes);
+  const configLink = parseConfigLink(cfgBytes, cfg);
+  const ids = readIdentity(f, cfgBytes);
+  const { numaNode, localCpus } = readFunctionLocality(f);
+  const { driver, driverOverride } = readDriver(f, ids.driverFromUevent);
+  const groupName = linkBasename(root, `${dir}/iommu_group`);
+  const sriov = readSriov(f);
+  const { portKind, fromConfig } = portKindOf(ids.classCode, cfg, r.chain.length === 1);
+  const parent = r.chain.length >= 2 ? r.chain[r.chain.length - 2]! : null;
+  if (parent && !parentListed) d.warn(`${dir}`, `parent bridge ${parent} is not listed in sys/bus/pci/devices`, address);
+  const slotKey = address.slice(0, address.lastIndexOf('.'));
+  const label = f.rd('label')?.trim() || null;
+  const fn: PciFunctionFacts = {
+    address,
+    parent,
+    hostBridge: r.hostBridge,
+    numaNode,
+    localCpus,
+    localityRule: numaNode !== null ? 'numa_node' : 'unknown',
+    classCode: ids.classCode,
+    className: null,
+    vendorId: ids.vendorId,
+    deviceId: ids.deviceId,
+    subsystemVendorId: ids.subsystemVendorId,
+    subsystemDeviceId: ids.subsystemDeviceId,
+    revision: ids.revision,
+    vendorName: null,
+    deviceName: null,
+    driver,
+    driverOverride,
+    iommuGroup: groupName !== null && /^\d+$/.test(groupName) ? Number(groupName) : null,
+    link: configLink ? toLinkInfo(configLink) : readLinkInfo(root, dir, d, address),
+    sriov,
+    osDevices: [],
+    portKind,
+    secondaryBus: cfg?.secondaryBus ?? null,
+    subordinateBus: cfg?.subordinateBus ?? null,
+    slot: slots.get(slotKey) ?? label,
+    roles: [],
+    roleReasons: [],
+    portKindSource: fromConfig ? 'config' : 'shape',
+  };
+  return { fn, from: dir };
+}
+
+function readPci(root: SysfsRoot, d: Diags): { functions: PciFunctionRecord[]; hostBridges: HostBridge[] } {
+  const base = 'sys/bus/pci/devices';
+  const raws = listFunctions(root, d, base);
+  const slots = readSlots(root);
   const present = new Set(raws.map((r) => r.address));
-  const devices: PciDevice[] = [];
-  const dirs = new Map<string, string>();
+  const functions: PciFunctionRecord[] = [];
   const hbDevices = new Map<string, { behind: string | null }>();
   for (const r of raws) {
-    const { address, dir } = r;
-    dirs.set(address, dir);
-    // Single values (ids, numa_node, uevent, driver_override, sriov counts, label) are a
-    // few bytes; 4 KiB is the smallest page a sysfs attribute may fill. Only the CPU
-    // mask and list grow with the machine, and get the full allowance.
-    const rd = (f: string, max = SMALL_ATTR_BYTES) => root.readOptional(`${dir}/${f}`, max);
-    const id = (f: string, digits = 4) => {
-      const raw = rd(f);
-      const v = parseHexId(raw, digits);
-      if (raw !== null && v === null) d.warn(`${dir}/${f}`, `unrecognised value "${raw.trim().slice(0, 40)}"`, address);
-      return v;
-    };
-    // vendor, device and class come from their files (the kernel's quirks may have
-    // corrected them, and lspci reads them too); revision and a type-0 header's
-    // subsystem ids from the first 64 bytes of config space, as hwloc does — three
-    // fewer files per function. Without config space, the files.
-    const cfgBytes = root.readBytes(`${dir}/config`, 4096);
-    const cfg = parseConfigHeader(cfgBytes);
-    const configLink = parseConfigLink(cfgBytes, cfg);
-    const head = cfgBytes && cfgBytes.length >= 64 ? cfgBytes : null;
-    const hex = (lo: number, digits: number) => {
-      const v = digits === 2 ? head![lo]! : head![lo]! | (head![lo + 1]! << 8);
-      return `0x${v.toString(16).padStart(digits, '0')}`;
-    };
-    // uevent carries vendor, device, class and the bound driver in one read (the same
-    // struct pci_dev fields the separate files print); the files answer when a capture
-    // has no uevent or a line of it is missing or malformed.
-    const ue = parsePciUevent(rd('uevent'));
-    const vendorId = ue?.vendorId ?? id('vendor') ?? '0xffff';
-    if (vendorId === '0xffff' && !ue?.vendorId && !root.exists(`${dir}/vendor`)) d.warn(`${dir}/vendor`, 'missing vendor file', address);
-    const deviceId = ue?.deviceId ?? id('device') ?? '0xffff';
-    const classCode = ue?.classCode ?? id('class', 6) ?? '0x000000';
-    const type0 = head !== null && (head[0x0e]! & 0x7f) === 0;
-    const subsystemVendorId = type0 ? hex(0x2c, 4) : id('subsystem_vendor');
-    const subsystemDeviceId = type0 ? hex(0x2e, 4) : id('subsystem_device');
-    const revision = head ? hex(0x08, 2) : id('revision', 2);
-
-    const numaRaw = rd('numa_node');
-    let numaNode = parseIntValue(numaRaw);
-    if (numaRaw !== null && numaNode === null) d.warn(`${dir}/numa_node`, `unrecognised value "${numaRaw.trim().slice(0, 40)}"`, address);
-    if (numaNode !== null && (numaNode < 0 || numaNode > 65535)) {
-      if (numaNode !== -1) d.warn(`${dir}/numa_node`, `impossible NUMA node ${numaNode}`, address);
-      numaNode = null;
-    }
-    // local_cpus (the mask) is what the kernel derives local_cpulist from, and what
-    // hwloc reads; local_cpulist only stands in when the mask is missing or garbled.
-    const maskRaw = rd('local_cpus', MAX_ATTR_BYTES);
-    const fromMask = maskRaw === null ? null : parseCpuMask(maskRaw);
-    if (maskRaw !== null && fromMask === null) d.warn(`${dir}/local_cpus`, `unrecognised CPU mask "${maskRaw.trim().slice(0, 40)}"`, address);
-    let localCpus: string | null;
-    if (fromMask !== null) localCpus = formatCpuList(fromMask);
-    else {
-      const cpuRaw = rd('local_cpulist', MAX_ATTR_BYTES);
-      localCpus = cpuRaw === null ? null : canonicalCpuList(cpuRaw);
-      if (cpuRaw !== null && localCpus === null) d.warn(`${dir}/local_cpulist`, `unrecognised CPU list "${cpuRaw.trim().slice(0, 40)}"`, address);
-    }
-    if (localCpus === '') localCpus = null;
-
-    const driver = ue ? ue.driver : linkBasename(root, `${dir}/driver`);
-    // driver_override only matters while nothing is bound, or when a userspace driver is
-    // (that is how dpdk-devbind and spdk setup.sh bind): skip the read otherwise.
-    const wantOverride = driver === null || USERSPACE_DRIVERS.has(driver);
-    const ovRaw = wantOverride ? (rd('driver_override')?.trim() ?? null) : null;
-    const driverOverride = ovRaw && ovRaw !== '(null)' ? ovRaw : null;
-    const groupName = linkBasename(root, `${dir}/iommu_group`);
-    const iommuGroup = groupName !== null && /^\d+$/.test(groupName) ? Number(groupName) : null;
-
-    // SR-IOV.
-    const count = (v: number | null) => (v !== null && v >= 0 ? v : null);
-    const totalVfs = count(parseIntValue(rd('sriov_totalvfs')));
-    const numVfs = count(parseIntValue(rd('sriov_numvfs')));
-    const physfnDir = root.readLink(`${dir}/physfn`);
-    const physfn = physfnDir ? normalizeAddress(posix.basename(physfnDir.replace(/\/+$/, ''))) : null;
-    const vfs: Array<[number, string]> = [];
-    let entries: string[] | null = null;
-    const list = () => (entries ??= root.list(dir));
-    if (totalVfs !== null || numVfs !== null) {
-      for (const e of list()) {
-        const m = /^virtfn(\d+)$/.exec(e);
-        if (!m) continue;
-        const t = root.readLink(`${dir}/${e}`);
-        const a = t ? normalizeAddress(posix.basename(t.replace(/\/+$/, ''))) : null;
-        if (a) vfs.push([Number(m[1]), a]);
-      }
-      vfs.sort((x, y) => x[0] - y[0]);
-    }
-    const sriov =
-      totalVfs !== null || numVfs !== null || physfn !== null
-        ? { totalVfs, numVfs, physfn, vfs: vfs.map((v) => v[1]) }
-        : null;
-
-    const cls = parseInt(classCode.slice(2, 6), 16);
-    const isBridgeClass = cls === 0x0604 || cls === 0x0609;
-    let portKind: PortKind = cfg?.pcieType != null ? (pcieTypeToKind(cfg.pcieType) ?? 'endpoint') : 'endpoint';
-    const shapeDecides = cfg?.pcieType == null;
-    if (shapeDecides && (isBridgeClass || cfg?.isBridge)) portKind = 'pci-bridge'; // refined below
-    if (cls === 0x0600 && r.chain.length === 1) portKind = 'host-bridge';
-
     const parent = r.chain.length >= 2 ? r.chain[r.chain.length - 2]! : null;
-    if (parent && !present.has(parent)) d.warn(`${dir}`, `parent bridge ${parent} is not listed in ${base}`, address);
-
-    const names = lookupPciNames(vendorId, deviceId);
-    const slotKey = address.slice(0, address.lastIndexOf('.'));
-    const label = rd('label')?.trim() || null;
-    const hb = r.hostBridge;
-    if (hb && !hbDevices.has(hb)) hbDevices.set(hb, { behind: r.behind });
-    devices.push({
-      address,
-      parent,
-      hostBridge: hb,
-      numaNode,
-      localCpus,
-      localityRule: numaNode !== null ? 'numa_node' : 'unknown',
-      classCode,
-      className: lookupClassName(classCode),
-      vendorId,
-      deviceId,
-      subsystemVendorId,
-      subsystemDeviceId,
-      revision,
-      vendorName: names.vendorName,
-      deviceName: names.deviceName,
-      driver,
-      driverOverride,
-      iommuGroup,
-      link: configLink ? toLinkInfo(configLink) : readLinkInfo(root, dir, d, address),
-      sriov,
-      osDevices: [],
-      portKind,
-      secondaryBus: cfg?.secondaryBus ?? null,
-      subordinateBus: cfg?.subordinateBus ?? null,
-      slot: slots.get(slotKey) ?? label,
-      roles: [],
-      roleReasons: [],
-      ...(shapeDecides ? { portKindSource: 'shape' } : { portKindSource: 'config' }),
-    } as PciDevice);
+    functions.push(readFunction(root, d, r, slots, parent === null || present.has(parent)));
+    if (r.hostBridge && !hbDevices.has(r.hostBridge)) hbDevices.set(r.hostBridge, { behind: r.behind });
   }
-  refinePortKinds(devices);
   const hostBridges: HostBridge[] = [...hbDevices].map(([id, v]) => {
     const m = HOST_BRIDGE_RE.exec(id)!;
     return { id, domain: m[1]!.padStart(4, '0'), bus: m[2]!, numaNode: null, localCpus: null, behind: v.behind };
   });
-  return { devices, hostBridges, dirs };
+  return { functions, hostBridges };
 }
 
 /** Which PCI function owns a class device: the deepest PCI address in its real path. */
@@ -351,13 +395,14 @@ function owningFunction(dir: string): string | null {
   return null;
 }
 
-function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<string, OsDevice[]> {
-  const out = new Map<string, OsDevice[]>();
-  const add = (addr: string, dev: OsDevice) => {
+function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): OsDeviceRecord[] {
+  const out = new Map<string, OsDeviceRecord[]>();
+  const add = (addr: string, dev: OsDevice, from: string) => {
     const list = out.get(addr);
+    const rec = { address: addr, device: dev, from };
     if (list) {
-      if (!list.some((x) => x.name === dev.name && x.kind === dev.kind)) list.push(dev);
-    } else out.set(addr, [dev]);
+      if (!list.some((x) => x.device.name === dev.name && x.device.kind === dev.kind)) list.push(rec);
+    } else out.set(addr, [rec]);
   };
   const netOwner = new Map<string, string>();
   const classes: Array<[string, OsDeviceKind]> = [
@@ -431,12 +476,12 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
           const sz = root.readOptional(`${headDir}/size`)?.trim();
           const headAttrs: Record<string, string> = { path: name, multipath: 'native NVMe multipath head' };
           if (sz && /^\d+$/.test(sz)) headAttrs['sizeBytes'] = String(Number(sz) * 512);
-          add(owner, { name: head, kind, attrs: headAttrs });
+          add(owner, { name: head, kind, attrs: headAttrs }, link);
           continue;
         }
       }
       const dev: OsDevice = Object.keys(attrs).length ? { name, kind, attrs } : { name, kind };
-      add(owner, dev);
+      add(owner, dev, link);
       if (kind === 'net') netOwner.set(name, owner);
     }
   }
@@ -455,9 +500,9 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): Map<st
     if (st) attrs['port1.state'] = st.replace(/^\d+:\s*/, '');
     if (ll) attrs['port1.linkLayer'] = ll;
     attrs['software'] = /^rxe/.test(name) ? 'rdma_rxe (Soft-RoCE)' : /^siw/.test(name) ? 'siw (Soft-iWARP)' : 'software RDMA';
-    add(owner, { name, kind: 'rdma', attrs, via: netdev! });
+    add(owner, { name, kind: 'rdma', attrs, via: netdev! }, `sys/class/infiniband/${name}`);
   }
-  return out;
+  return [...out.values()].flat();
 }
 
 function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
@@ -543,10 +588,9 @@ function readCpus(root: SysfsRoot, d: Diags, nodes: NumaNode[]): { cpus: Cpu[]; 
     };
     const cluster = root.readOptional(`${dir}/topology/cluster_id`);
     if (cluster !== null) (cpu as { cluster?: number | null }).cluster = parseIntValue(cluster);
-    if (midr !== null) {
-      const dec = decodeMidr(midr);
-      Object.assign(cpu, { midr: formatMidr(midr), vendor: dec.vendor, ...(dec.uarch ? { uarch: dec.uarch } : {}) });
-    } else if (info?.['vendor_id']) {
+    // The vendor and core name of a MIDR are the builder's (build/cpus.ts).
+    if (midr !== null) Object.assign(cpu, { midr: formatMidr(midr) });
+    else if (info?.['vendor_id']) {
       Object.assign(cpu, { vendor: info['vendor_id'] });
     }
     cpus.push(cpu);
@@ -713,22 +757,9 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly
   return { memdevs, regions, ports, decoders };
 }
 
-/** Read everything the engine needs from a sysfs/procfs root. Never throws on data. */
-export function readSysfs(root: SysfsRoot): SysfsReadResult {
-  const d = new Diags();
-  const { devices, hostBridges } = readPci(root, d);
-  const addrs = new Set(devices.map((x) => x.address));
-  const osDevs = readOsDevices(root, d, addrs);
-  for (let i = 0; i < devices.length; i += 1) {
-    const list = osDevs.get(devices[i]!.address);
-    if (list) devices[i] = { ...devices[i]!, osDevices: list };
-  }
-  const numaNodes = readNuma(root, d);
-  const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
-  const dax = readDax(root);
-  const cxl = readCxl(root, d, numaNodes, dax);
-  // Memory-only nodes fed by a DAX device in system-ram mode (dax_kmem) that no CXL
-  // region claimed: persistent memory (NVDIMM) onlined as a NUMA node.
+/** Memory-only nodes fed by a DAX device in system-ram mode (dax_kmem) that no CXL region
+ *  claimed: persistent memory (NVDIMM) onlined as a NUMA node. */
+function markPmemNodes(numaNodes: NumaNode[], dax: readonly DaxDevice[]): void {
   for (const x of dax) {
     if (x.node === null || x.driver !== 'kmem') continue;
     const i = numaNodes.findIndex((n) => n.id === x.node);
@@ -736,20 +767,36 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
       numaNodes[i] = { ...numaNodes[i]!, kind: 'pmem', kindReason: `memory of ${x.name} (dax_kmem), not from a CXL region` };
     }
   }
-  // A CXL memdev is an OS device of the PCI function it is bound to.
+}
+
+/** A CXL memdev is an OS device of the PCI function it is bound to. */
+function memdevOsDevices(cxl: CxlInfo, present: ReadonlySet<string>): OsDeviceRecord[] {
+  const out: OsDeviceRecord[] = [];
   for (const m of cxl.memdevs) {
-    const i = m.pciAddress ? devices.findIndex((x) => x.address === m.pciAddress) : -1;
-    if (i < 0) continue;
+    if (!m.pciAddress || !present.has(m.pciAddress)) continue;
     const region = cxl.regions.find((r) => r.memdevs?.includes(m.name));
     const attrs: Record<string, string> = {};
     if (m.ramBytes) attrs['ramBytes'] = String(m.ramBytes);
     if (m.pmemBytes) attrs['pmemBytes'] = String(m.pmemBytes);
     if (region) attrs['region'] = region.name;
     if (region?.numaNode != null) attrs['regionNumaNode'] = String(region.numaNode);
-    devices[i] = { ...devices[i]!, osDevices: [...devices[i]!.osDevices, { name: m.name, kind: 'cxl', attrs }] };
+    out.push({ address: m.pciAddress, device: { name: m.name, kind: 'cxl', attrs }, from: `sys/bus/cxl/devices/${m.name}` });
   }
+  return out;
+}
 
-  // Machine facts: topolens capture metadata, hwloc-gather's nofile-info, procfs.
+/** The architecture: uname at capture time, hwloc-gather's, else what cpuinfo or MIDRs imply. */
+function readArch(uname: Record<string, string>, nofile: Record<string, string>, cpuinfo: Array<Record<string, string>>, cpus: readonly Cpu[]): { arch: string; archSource: string } {
+  if (uname['machine']) return { arch: archFromUname[uname['machine']] ?? uname['machine'], archSource: 'uname -m at capture time' };
+  if (nofile['Architecture']) return { arch: nofile['Architecture'], archSource: 'hwloc-gather-topology (uname)' };
+  const g = guessArch(cpuinfo);
+  if (g) return { arch: g.arch, archSource: g.source };
+  if (cpus.some((c) => c.midr)) return { arch: 'aarch64', archSource: 'cpu*/regs/identification/midr_el1 exists' };
+  return { arch: 'unknown', archSource: 'nothing in the capture tells' };
+}
+
+/** Machine facts: topolens capture metadata, hwloc-gather's nofile-info, procfs, DMI. */
+function readMachine(root: SysfsRoot, d: Diags, cpuinfo: Array<Record<string, string>>, cpus: readonly Cpu[]): MachineFacts {
   let meta: Record<string, unknown> = {};
   const metaRaw = root.readOptional('topolens-capture.json');
   if (metaRaw) {
@@ -769,56 +816,49 @@ export function readSysfs(root: SysfsRoot): SysfsReadResult {
   const version = root.readOptional('proc/version');
   const kernel =
     uname['release'] ?? root.readOptional('proc/sys/kernel/osrelease')?.trim() ?? nofile['OSRelease'] ?? (version ? /Linux version (\S+)/.exec(version)?.[1] ?? null : null);
-  let arch = 'unknown';
-  let archSource = 'nothing in the capture tells';
-  if (uname['machine']) {
-    arch = archFromUname[uname['machine']] ?? uname['machine'];
-    archSource = 'uname -m at capture time';
-  } else if (nofile['Architecture']) {
-    arch = nofile['Architecture'];
-    archSource = 'hwloc-gather-topology (uname)';
-  } else {
-    const g = guessArch(cpuinfo);
-    if (g) {
-      arch = g.arch;
-      archSource = g.source;
-    } else if (cpus.some((c) => c.midr)) {
-      arch = 'aarch64';
-      archSource = 'cpu*/regs/identification/midr_el1 exists';
-    }
-  }
-  // CPU model: x86 "model name"; Arm: the chip (SoC id) or core names from MIDR.
-  let cpuModel: string | null = null;
+  const { arch, archSource } = readArch(uname, nofile, cpuinfo, cpus);
+  // CPU model: x86 "model name"; without MIDRs, cpuinfo's "cpu"/"uarch" (POWER, RISC-V).
+  // With MIDRs the builder names the chip and cores (build/cpus.ts).
   const x86 = cpuinfo.find((r) => r['model name'])?.['model name'] ?? null;
-  if (x86) cpuModel = x86;
-  else if (cpus.some((c) => c.midr)) {
-    const soc = chipFromSocId(root.readOptional('sys/devices/soc0/soc_id'));
-    const firstMidr = cpus.find((c) => c.midr)?.midr;
-    const chip = soc ?? (firstMidr ? decodeMidr(Number(firstMidr)).chip : null);
-    const vendors = [...new Set(cpus.map((c) => c.vendor).filter(Boolean))];
-    const cores = summariseCores(cpus.map((c) => c.uarch ?? (c.midr ? `MIDR ${c.midr}` : null)));
-    cpuModel = [chip, cores ? `${vendors.join('/')} ${cores}` : null].filter(Boolean).join(' · ') || null;
-  } else {
-    cpuModel = cpuinfo.find((r) => r['cpu'])?.['cpu'] ?? cpuinfo.find((r) => r['uarch'])?.['uarch'] ?? null;
-  }
-  const memTotal = parseNodeMemTotal(root.readOptional('proc/meminfo', MAX_PROC_BYTES));
+  const other = cpus.some((c) => c.midr) ? null : (cpuinfo.find((r) => r['cpu'])?.['cpu'] ?? cpuinfo.find((r) => r['uarch'])?.['uarch'] ?? null);
   const dmi = (f: string) => root.readOptional(`sys/class/dmi/id/${f}`)?.trim() || null;
   return {
-    devices,
-    hostBridges,
-    numaNodes,
+    hostname: hostname || null,
+    arch,
+    archSource,
+    kernel: kernel || null,
+    cpuModel: x86 ?? other,
+    totalMemoryBytes: parseNodeMemTotal(root.readOptional('proc/meminfo', MAX_PROC_BYTES)),
+    vendor: dmi('sys_vendor'),
+    product: dmi('product_name'),
+  };
+}
+
+/** Read everything the engine needs from a sysfs/procfs root into records. Never throws on data. */
+export function readSysfs(root: SysfsRoot, source: SourceRecords['source'] = { kind: 'sysfs-dir', name: root.name }, capturedAt: string | null = null): SourceRecords {
+  const d = new Diags();
+  const { functions, hostBridges } = readPci(root, d);
+  const addrs = new Set(functions.map((x) => x.fn.address));
+  const osDevices = readOsDevices(root, d, addrs);
+  const numaNodes = readNuma(root, d);
+  const { cpus, cpuinfo } = readCpus(root, d, numaNodes);
+  const dax = readDax(root);
+  const cxl = readCxl(root, d, numaNodes, dax);
+  markPmemNodes(numaNodes, dax);
+  osDevices.push(...memdevOsDevices(cxl, addrs));
+  const machine = readMachine(root, d, cpuinfo, cpus);
+  return {
+    source,
+    path: root.name,
+    capturedAt,
+    machine,
     cpus,
+    numaNodes,
+    functions,
+    osDevices,
+    hostBridges,
     cxl,
-    machine: {
-      hostname: hostname || null,
-      arch,
-      archSource,
-      kernel: kernel || null,
-      cpuModel,
-      totalMemoryBytes: memTotal,
-      vendor: dmi('sys_vendor'),
-      product: dmi('product_name'),
-    },
     diagnostics: d.list,
+    socId: cpus.some((c) => c.midr) ? root.readOptional('sys/devices/soc0/soc_id') : null,
   };
 }

@@ -6,7 +6,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { InputError } from '../errors';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot } from '../model';
 import schema from '../schema/snapshot.schema.json';
-import { repairPciTree } from './pci-tree';
+import { repairPciTree } from '../build/tree';
 
 /** Deepest nesting of arrays/objects accepted; real snapshots are about 6 deep. */
 export const MAX_SNAPSHOT_DEPTH = 64;
@@ -81,7 +81,7 @@ function tooDeep(data: unknown, max: number): boolean {
 }
 
 /**
- * What the schema cannot say (see pci-tree.ts). Decided: repaired, not fatal, because
+ * What the schema cannot say (see build/tree.ts). Decided: repaired, not fatal, because
  * the repair is unambiguous and keeps the rest of a stranger's capture usable —
  * duplicates dropped (first kept), missing parents made null, parent loops cut — with
  * one warning diagnostic per repair, added to the snapshot's diagnostics.

@@ -1,4 +1,4 @@
-// Port kinds from the tree's shape, for readers that cannot see the PCIe capability
+// Port kinds from the tree's shape, for inputs that cannot see the PCIe capability
 // (64 bytes of config space without root, lspci without -vv, hwloc XML). Pure.
 import type { PciDevice, PortKind } from '../model';
 

@@ -1,0 +1,102 @@
+// records → Topology: the one builder every source goes through (sysfs, archive, live,
+// lspci, hwloc XML). In order: each function's ids and names (pci.ids), its OS devices,
+// port kinds from the tree's shape, the tree repaired (duplicates, missing parents,
+// loops), root complexes, locality and its rule, CPU names from MIDRs; then annotate/
+// (links, roles).
+// It reads nothing and parses nothing: that is sources/'s job.
+import { annotateTopology } from '../annotate';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type HostBridge, type OsDevice, type PciDevice, type Snapshot } from '../model';
+import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../records';
+import { cpuModelFromMidr, nameCpus } from './cpus';
+import { locateDevices, locateHostBridges } from './locality';
+import { classNameOf, resolveIds, resolveNames } from './names';
+import { refinePortKinds } from './port-kinds';
+import { repairPciTree } from './tree';
+
+export { repairPciTree } from './tree';
+
+/** Inputs that do not say when they were captured (lspci, hwloc XML). */
+export const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
+
+/** An id the input did not show: what a config read returns when nothing answers. */
+const UNKNOWN_ID = '0xffff';
+
+export interface BuildResult {
+  readonly topology: Snapshot;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One function's model entry: ids, names and OS devices filled in, fields kept in the record's order. */
+function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined): PciDevice {
+  const f = r.fn;
+  const ids = resolveIds(r);
+  const names = resolveNames(r, ids);
+  return {
+    ...f,
+    className: f.className ?? classNameOf(f.classCode),
+    vendorId: ids.vendorId ?? UNKNOWN_ID,
+    deviceId: ids.deviceId ?? UNKNOWN_ID,
+    vendorName: names.vendorName,
+    deviceName: names.deviceName,
+    osDevices: osDevices ?? f.osDevices ?? [],
+    roles: f.roles ?? [],
+    roleReasons: f.roleReasons ?? [],
+  };
+}
+
+/** OS device records grouped by PCI function (in record order); a function the input lacks is a warning. */
+function groupOsDevices(records: readonly OsDeviceRecord[], present: ReadonlySet<string>, warn: (d: Diagnostic) => void): Map<string, OsDevice[]> {
+  const out = new Map<string, OsDevice[]>();
+  for (const o of records) {
+    if (!present.has(o.address)) {
+      warn({ severity: 'warning', path: o.from, address: o.address, message: `${o.device.name} belongs to PCI function ${o.address}, which is not in this input; left out` });
+      continue;
+    }
+    const list = out.get(o.address);
+    if (list) list.push(o.device);
+    else out.set(o.address, [o.device]);
+  }
+  return out;
+}
+
+/** The input's root complexes, then one for each other that a function names (sorted). */
+function hostBridgesOf(listed: readonly HostBridge[], devices: readonly PciDevice[]): HostBridge[] {
+  const known = new Set(listed.map((h) => h.id));
+  const extra = new Set<string>();
+  for (const d of devices) if (d.hostBridge !== null && !known.has(d.hostBridge)) extra.add(d.hostBridge);
+  const derived: HostBridge[] = [];
+  for (const id of [...extra].sort()) {
+    const m = /^pci([0-9a-f]+):([0-9a-f]{2})$/.exec(id);
+    if (m) derived.push({ id, domain: m[1]!.padStart(4, '0'), bus: m[2]!, numaNode: null, localCpus: null, behind: null });
+  }
+  return derived.length ? [...listed, ...derived] : [...listed];
+}
+
+/** Build the topology from a source's records. Never throws on data. */
+export function buildTopology(rec: SourceRecords): BuildResult {
+  const diagnostics: Diagnostic[] = [...rec.diagnostics];
+  const present = new Set(rec.functions.map((f) => f.fn.address));
+  const osDevs = groupOsDevices(rec.osDevices, present, (d) => diagnostics.push(d));
+  const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address)));
+  refinePortKinds(drafts);
+  // A damaged or hostile input (links into loops, missing bridges, repeated addresses)
+  // must still be a tree.
+  const tree = repairPciTree(drafts, rec.path);
+  diagnostics.push(...tree.repairs);
+  const devices = locateDevices(tree.devices, rec.numaNodes);
+  const cpus = nameCpus(rec.cpus);
+  const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
+  const raw: Snapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    capturedAt: rec.capturedAt ?? UNKNOWN_TIME,
+    source: rec.source,
+    machine: { ...rec.machine, cpuModel, cpus },
+    numaNodes: [...rec.numaNodes],
+    pci: { devices, hostBridges: locateHostBridges(hostBridgesOf(rec.hostBridges, devices), devices) },
+    cxl: rec.cxl,
+    diagnostics,
+  };
+  const topology = annotateTopology(raw);
+  return { topology, diagnostics: topology.diagnostics };
+}
