@@ -88,9 +88,22 @@ function redraw(keepViewport = false): void {
   status();
 }
 
+/** View options belong to one file: another file starts from the defaults (a Reload of the same one keeps them). */
+function resetOptionsFor(l: LoadedTopology, prev: LoadedTopology | null): void {
+  if (prev && prev.input === l.input && prev.initial === l.initial) return;
+  state.opts.collapseVfs = true;
+  state.opts.hideBridges = false;
+  state.opts.interestingOnly = false;
+  state.opts.role = null;
+  syncToggles();
+}
+
 function show(l: LoadedTopology): void {
+  resetOptionsFor(l, state.loaded);
   state.loaded = l;
   state.opts.expandedPfs.clear();
+  // "Back to INPUT": shown once this window/tab opened something other than the host's input.
+  $('btn-initial').hidden = l.initial !== false;
   document.title = `topolens — ${l.snapshot.machine.hostname ?? l.input}`;
   renderHeader($('header'), l, (role) => setRole(role));
   const sel = $('role-filter') as HTMLSelectElement;
@@ -280,6 +293,7 @@ $('btn-zoom-in').addEventListener('click', () => view.zoomBy(1.25));
 $('btn-zoom-out').addEventListener('click', () => view.zoomBy(0.8));
 $('btn-theme').addEventListener('click', toggleTheme);
 $('btn-reload').addEventListener('click', () => void load(api.reload()));
+$('btn-initial').addEventListener('click', () => void load(api.openInitial()));
 $('btn-open').addEventListener('click', () => {
   if (api.transport === 'ipc') void load(api.openDialog());
   else $('file-input').click();
