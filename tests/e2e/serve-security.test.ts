@@ -1,6 +1,6 @@
 // `topolens serve` as an attacker sees it, over raw loopback HTTP (node:http with
 // explicit Host headers; fetch cannot set Host): where it listens, the token on every
-// route, the Host check against DNS rebinding, no CORS, body limits that answer 413
+// route, the Host check against DNS rebinding, the Origin check, no CORS, body limits that answer 413
 // without reading the rest, security headers on every answer, and a bounded load test.
 // All traffic goes to 127.0.0.1 (one case binds 127.0.0.2, also loopback).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -146,6 +146,8 @@ describe('serve: the token guards every route', () => {
     ['GET', '/api/topology'],
     ['POST', '/api/reload'],
     ['POST', '/api/open'],
+    ['POST', '/api/parse'],
+    ['POST', '/api/open-initial'],
     ['GET', '/api/export/json'],
     ['GET', '/api/export/text'],
     ['GET', '/api/no-such-thing'],
@@ -221,6 +223,21 @@ describe('serve: the token guards every route', () => {
       expect(r.body).not.toContain('root:');
     }
     expect((await raw('/%E0%A4%A', auth())).status).toBe(400); // malformed escape: a client error, not a 500
+  });
+});
+
+describe('serve: Origin (cross-site requests)', () => {
+  it('a request from another origin is refused even with the token and the header; our own origin passes', async () => {
+    for (const origin of ['https://evil.example', `http://127.0.0.1:${served.port + 1}`, 'null', `https://127.0.0.1:${served.port}`]) {
+      for (const [method, path] of [['GET', '/api/topology'], ['POST', '/api/reload'], ['POST', '/api/open-initial'], ['GET', assets[0]!]] as const) {
+        const r = await raw(path, { ...auth(), Origin: origin, 'X-Topolens': '1' }, method, method === 'POST' ? '' : undefined);
+        expect(r.status, `${origin} ${method} ${path}`).toBe(403);
+        expect(r.body).toMatch(/cross-origin/);
+      }
+    }
+    const own = await raw('/api/reload', { ...auth(), Origin: `http://${host()}`, 'X-Topolens': '1' }, 'POST', '');
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.body).ok).toBe(true);
   });
 });
 
