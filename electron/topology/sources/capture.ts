@@ -15,6 +15,37 @@ const CLASSIC_PCI_FILES = [
   'current_link_speed', 'current_link_width', 'max_link_speed', 'max_link_width',
 ] as const;
 
+/** Per-function files the answers (check, advise) read: AER counters. */
+const ANSWER_PCI_FILES = ['aer_dev_correctable', 'aer_dev_nonfatal', 'aer_dev_fatal'] as const;
+
+/**
+ * Files `topolens check` and `advise` need besides what the reader reads (issue 17):
+ * AER counters, hugepage pools per node, isolated / nohz_full CPUs, SMT siblings, the
+ * IOMMU groups and units, the kernel command line. Reading them here keeps a capture
+ * complete whatever the reader of this version takes.
+ */
+function recordAnswerFacts(rec: SysfsRoot): void {
+  for (const name of rec.list('sys/bus/pci/devices')) {
+    for (const f of ANSWER_PCI_FILES) rec.readOptional(`sys/bus/pci/devices/${name}/${f}`);
+    rec.readLink(`sys/bus/pci/devices/${name}/iommu_group`);
+  }
+  for (const node of rec.list('sys/devices/system/node').filter((n) => /^node\d+$/.test(n))) {
+    const dir = `sys/devices/system/node/${node}/hugepages`;
+    for (const pool of rec.list(dir).filter((n) => /^hugepages-\d+kB$/.test(n))) {
+      for (const f of ['nr_hugepages', 'free_hugepages', 'surplus_hugepages']) rec.readOptional(`${dir}/${pool}/${f}`);
+    }
+  }
+  for (const cpu of rec.list('sys/devices/system/cpu').filter((n) => /^cpu\d+$/.test(n))) {
+    rec.readOptional(`sys/devices/system/cpu/${cpu}/topology/thread_siblings_list`);
+  }
+  for (const f of ['sys/devices/system/cpu/isolated', 'sys/devices/system/cpu/nohz_full', 'proc/cmdline']) rec.readOptional(f);
+  rec.list('sys/kernel/iommu_groups');
+  rec.list('sys/class/iommu');
+  for (const pool of rec.list('sys/kernel/mm/hugepages').filter((n) => /^hugepages-\d+kB$/.test(n))) {
+    for (const f of ['nr_hugepages', 'free_hugepages']) rec.readOptional(`sys/kernel/mm/hugepages/${pool}/${f}`);
+  }
+}
+
 class RecordingRoot implements SysfsRoot {
   readonly files = new Map<string, Uint8Array>();
   readonly links = new Map<string, string>();
@@ -131,6 +162,7 @@ export function captureArchive(fsroot = '/', now = new Date()): CaptureResult {
     for (const f of CLASSIC_PCI_FILES) rec.readOptional(`${dir}/${f}`);
     rec.readLink(`${dir}/driver`);
   }
+  recordAnswerFacts(rec);
   // A few facts the reader takes from the metadata instead.
   for (const f of ['proc/version', 'proc/sys/kernel/hostname', 'proc/sys/kernel/osrelease', 'sys/devices/soc0/soc_id']) rec.readOptional(f);
   const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
