@@ -126,8 +126,9 @@ describe('fixtures/lspci: spot checks read from the files', () => {
     expect(dev(t, '0000:00:00.0').portKind).toBe('host-bridge');
     expect(t.machine.archSource).toMatch(/Ampere/);
     expect(t.numaNodes.map((n) => n.id)).toEqual([0]);
-    // Two NVIDIA GPUs and the ASPEED BMC VGA.
-    expect(t.pci.devices.filter((d) => d.roles.includes('gpu')).map((d) => d.address)).toEqual(['0000:01:00.0', '0004:02:00.0', '000c:01:00.0']);
+    // Two NVIDIA GPUs; the ASPEED BMC VGA ([1a03:2000], driver ast) is a display, not a GPU.
+    expect(t.pci.devices.filter((d) => d.roles.includes('gpu')).map((d) => d.address)).toEqual(['0000:01:00.0', '000c:01:00.0']);
+    expect(t.pci.devices.filter((d) => d.roles.includes('display')).map((d) => d.address)).toEqual(['0004:02:00.0']);
   });
 
   it('IBM dx360 M4: QLogic IB under root port 00:03.0, NUMA 1 on bus 80, uncore buses flat and unlocated', () => {
