@@ -2,7 +2,7 @@
 // their reasons. Pure and idempotent: annotating an annotated topology changes nothing.
 // Locality (numa_node, local CPUs, parent) is build/'s, not this module's.
 import type { LinkInfo, PciDevice, Snapshot } from '../model';
-import { deriveRoles, vfParents } from './roles';
+import { deriveRoles, roleContext } from './roles';
 
 const speedNum = (s: string | null): number | null => (s ? Number.parseFloat(s) : null);
 
@@ -46,9 +46,9 @@ export function annotateTopology(t: Snapshot): Snapshot {
   const below = farEnds(t.pci.devices);
   // Each device is copied once here; roles go straight into the copies (no third copy).
   const linked = t.pci.devices.map((d) => ({ ...d, link: judgeLink(d, byAddr.get(d.parent ?? ''), below) }));
-  const vfParent = vfParents(linked);
+  const ctx = roleContext(linked, t.source);
   for (const d of linked as Array<{ -readonly [K in keyof PciDevice]: PciDevice[K] }>) {
-    const rr = deriveRoles(d, vfParent);
+    const rr = deriveRoles(d, ctx);
     d.roles = rr.map((r) => r.role);
     d.roleReasons = rr;
   }
