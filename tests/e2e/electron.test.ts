@@ -57,7 +57,7 @@ describe.skipIf(!electron.path)('Electron app', () => {
 
   it('isolates the page: named API methods only, no Node', async () => {
     const r = await page.evaluate(() => ({ keys: Object.keys(window.topolens).sort(), require: typeof window.require, process: typeof window.process, ipc: typeof window.ipcRenderer }));
-    expect(r.keys).toEqual(['captureMachine', 'exportData', 'getTopology', 'onMenu', 'onTopologyChanged', 'openBytes', 'openDialog', 'openRecent', 'recent', 'reload', 'save']);
+    expect(r.keys).toEqual(['captureMachine', 'exportData', 'getTopology', 'onMenu', 'onTopologyChanged', 'openBytes', 'openDialog', 'openInitial', 'openRecent', 'parseBytes', 'recent', 'reload', 'save']);
     expect(r.require).toBe('undefined');
     expect(r.process).toBe('undefined');
     expect(r.ipc).toBe('undefined');
@@ -85,6 +85,22 @@ describe.skipIf(!electron.path)('Electron app', () => {
     expect(r.ok).toBe(true);
     expect(r.value.snapshot.machine.arch).toBe('aarch64');
     await page.evaluate(() => window.__topolens.select('0000:01:00.0'));
+  });
+
+  it('parses bytes without making them current; Back to the command-line input', async () => {
+    const bytes = [...readFileSync(join(REPO, FIXTURE))];
+    const parsed = await page.evaluate(async (b: number[]) => window.topolens.parseBytes('again.tar.gz', new Uint8Array(b)), bytes);
+    expect(parsed.ok).toBe(true);
+    expect(parsed.value.input).toBe('again.tar.gz');
+    const cur = await page.evaluate(() => window.topolens.getTopology());
+    expect(cur.value.snapshot.machine.arch).toBe('aarch64'); // still the dropped capture above
+    const broken = await page.evaluate(() => window.topolens.parseBytes('broken.tar.gz', new Uint8Array(4000)));
+    expect(broken.ok).toBe(false);
+    expect(broken.error).toMatch(/^broken\.tar\.gz: /);
+    const back = await page.evaluate(() => window.topolens.openInitial());
+    expect(back.ok).toBe(true);
+    expect(back.value.initial).toBe(true);
+    expect(back.value.input).toBe(join(REPO, FIXTURE));
   });
 
   it('blocks navigation and new windows', async () => {
