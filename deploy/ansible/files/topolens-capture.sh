@@ -2,7 +2,7 @@
 # topolens-capture.sh — a topolens capture archive without Node, for hosts where the
 # topolens CLI is not installed (deploy/ansible/capture.yml copies it over and runs it).
 # A verbatim copy of fixtures/lab/guest/capture.sh, the reference implementation the
-# QEMU lab fixtures were captured with; tests/unit/deploy checks the two stay the same
+# QEMU lab fixtures were captured with; tests/slow/ansible-capture.test.ts checks the two stay the same
 # and that its archives load like `topolens capture`'s.
 # capture.sh — topolens capture archive, reference implementation in plain busybox sh.
 # Copies the sysfs/procfs files the topolens engine reads (symlinks kept as symlinks,

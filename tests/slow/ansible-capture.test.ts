@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyTree, rebindDriver, removeTempTrees, unpack } from '../../support/mutate-sysfs';
+import { copyTree, rebindDriver, removeTempTrees, unpack } from '../support/mutate-sysfs';
 
-const repo = join(__dirname, '../../..');
+const repo = join(__dirname, '../..');
 const bin = join(repo, 'bin/topolens.cjs');
 const hasAnsible = spawnSync('ansible-playbook', ['--version']).status === 0;
 if (!hasAnsible) console.log('skipped: ansible-playbook is not installed (apt-get install ansible-core)');
