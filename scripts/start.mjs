@@ -31,9 +31,11 @@ function displayProblem() {
   return '';
 }
 
-function serve(reason) {
+async function serve(reason, rebuild = true) {
   process.stderr.write(`topolens: not starting the desktop app: ${reason}.\n`);
   process.stderr.write('topolens: running the same UI in browser mode instead (topolens serve):\n');
+  // serve only serves the built UI: bring out/renderer up to date with the sources first.
+  if (rebuild) await buildApp().catch((e) => process.stderr.write(`topolens: could not rebuild the UI (${String(e?.message ?? e).split('\n')[0]}); serving the last build\n`));
   const child = spawn(process.execPath, [join(repo, 'bin', 'topolens.mjs'), 'serve', ...args], { stdio: 'inherit', cwd: process.cwd() });
   const stop = (sig) => child.kill(sig);
   process.on('SIGINT', () => stop('SIGINT'));
@@ -85,7 +87,7 @@ async function main() {
   try {
     await buildApp();
   } catch (e) {
-    return serve(`building the app failed (${String(e?.message ?? e).split('\n')[0]})`);
+    return serve(`building the app failed (${String(e?.message ?? e).split('\n')[0]})`, false);
   }
   const started = Date.now();
   let err = '';
@@ -94,12 +96,12 @@ async function main() {
     err += b.toString();
     process.stderr.write(b);
   });
-  child.on('error', (e) => serve(`Electron could not be started (${e.message})`));
+  child.on('error', (e) => serve(`Electron could not be started (${e.message})`, false));
   child.on('exit', (code, signal) => {
     // Died at once: a missing shared library, no GPU/display access... fall back.
     if (code && Date.now() - started < 5000) {
       const first = err.split('\n').find((l) => l.trim()) ?? `exit code ${code}`;
-      return serve(`Electron exited at start (${first.trim().slice(0, 160)})`);
+      return serve(`Electron exited at start (${first.trim().slice(0, 160)})`, false);
     }
     process.exit(code ?? (signal ? 1 : 0));
   });
