@@ -1,6 +1,8 @@
 // The engine's front door: turns any input (live, a sysfs folder, a capture archive,
-// a snapshot, lspci text, hwloc XML) into one annotated topology plus diagnostics.
-// It detects the format and delegates; it parses nothing itself.
+// a snapshot, lspci text, hwloc XML) into one annotated topology plus diagnostics,
+// through sources/ (records) and build/ (buildTopology). It detects the format and
+// delegates; it parses nothing itself. An input that yields nothing usable is an
+// InputError (live mode on a non-Linux desktop keeps its note instead).
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { basename, join } from 'node:path';
@@ -108,7 +110,7 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
   if (st.isDirectory()) {
     const dir = sysfsFolder(input);
     if (!dir) throw new InputError('folder holds no sys/ or proc/: not a sysfs capture', input);
-    return snapshotFromRoot(new DiskRoot(dir, input), 'sysfs-dir', input, now);
+    return requireSomething(snapshotFromRoot(new DiskRoot(dir, input), 'sysfs-dir', input, now), input, 'sysfs folder');
   }
   if (!st.isFile()) throw new InputError('not a regular file', input);
   const head = readHead(input, 512);
@@ -124,7 +126,7 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
     const res = snapshotFromRoot(a.root, 'archive', basename(input), now);
     const diagnostics = [...a.diagnostics, ...res.diagnostics];
     const topology = { ...res.topology, diagnostics };
-    return { topology, diagnostics };
+    return requireSomething({ topology, diagnostics }, input, 'archive');
   }
   if (st.size > MAX_TEXT_BYTES) throw new InputError(`file is ${st.size} bytes, larger than the ${MAX_TEXT_BYTES}-byte limit for text inputs`, input);
   const buf = readFileSync(input);
@@ -133,17 +135,37 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
   // without the UTF-8 decoder, ≈ 3× faster on an 18 MB text.
   const text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     // Lazily: the snapshot validator (ajv) costs more to load than a sysfs capture to read.
     const { parseSnapshot } = await import('./sources/snapshot');
     return parseSnapshot(text, input);
   }
   if (trimmed.startsWith('<')) {
     const { snapshotFromHwlocXml } = await import('./sources/hwloc-xml');
-    return snapshotFromHwlocXml(text, basename(input));
+    let res: LoadResult;
+    try {
+      res = snapshotFromHwlocXml(text, basename(input));
+    } catch (e) {
+      // The reader names the file as the snapshot will ("name.xml:LINE"); the user gave a path.
+      if (e instanceof InputError && e.path?.startsWith(basename(input))) throw new InputError(e.message, input + e.path.slice(basename(input).length));
+      throw e;
+    }
+    return requireSomething(res, input, 'hwloc XML');
   }
   const { snapshotFromLspci } = await import('./sources/lspci');
-  return snapshotFromLspci(text, basename(input));
+  return requireSomething(snapshotFromLspci(text, basename(input)), input, 'lspci text');
+}
+
+/**
+ * An input that gave no PCI function, CPU or NUMA node cannot be shown: InputError, with
+ * the reader's own error when it has one ("not lspci output: ..."). A snapshot is exempt:
+ * it says what it is (a non-Linux live snapshot is empty on purpose).
+ */
+function requireSomething(res: LoadResult, input: string, what: string): LoadResult {
+  const t = res.topology;
+  if (t.pci.devices.length > 0 || t.machine.cpus.length > 0 || t.numaNodes.length > 0) return res;
+  const err = res.diagnostics.find((d) => d.severity === 'error');
+  throw new InputError(err ? err.message : `${what} with no PCI functions, CPUs or NUMA nodes`, input);
 }
 
 function readHead(file: string, n: number): Uint8Array {

@@ -1,5 +1,6 @@
 // The display tree shared by the text, DOT and SVG exports: NUMA node → root complex
-// → bridges → functions, children sorted by address. Pure.
+// → bridges → functions, children sorted by address. Pure. It trusts the parent links to
+// form a tree (build/ repairs them for every source); it does not repair them again.
 import type { HostBridge, PciDevice, Snapshot } from '../model';
 
 export interface TreeNode {
@@ -29,8 +30,9 @@ export function buildTree(t: Snapshot): NumaGroup[] {
   const complexes = new Map<string, TreeNode[]>();
   for (const d of t.pci.devices) {
     const n = nodes.get(d.address)!;
-    // A parent that is missing, or a cycle, makes the device a root of its complex.
-    if (d.parent && byAddr.has(d.parent) && !isAncestor(d.address, d.parent, byAddr)) nodes.get(d.parent)!.children.push(n);
+    // Parents form a tree: every load went through build/tree.ts (repairPciTree), which
+    // cuts loops and nulls parents that are not in the input.
+    if (d.parent && byAddr.has(d.parent)) nodes.get(d.parent)!.children.push(n);
     else {
       const hb = d.hostBridge ?? `pci${d.address.slice(0, d.address.indexOf(':'))}:${d.address.split(':')[1]}`;
       const list = complexes.get(hb) ?? [];
@@ -67,13 +69,4 @@ export function buildTree(t: Snapshot): NumaGroup[] {
     out.push({ node: k, complexes: cs });
   }
   return out;
-}
-
-function isAncestor(self: string, start: string, byAddr: Map<string, PciDevice>): boolean {
-  let cur: string | null = start;
-  for (let i = 0; cur && i < 512; i += 1) {
-    if (cur === self) return true;
-    cur = byAddr.get(cur)?.parent ?? null;
-  }
-  return cur !== null; // over 512 levels: treat as a cycle
 }

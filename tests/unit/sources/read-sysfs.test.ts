@@ -121,12 +121,15 @@ describe('sysfs reader', () => {
     expect(topology.pci.devices.map((d) => d.address)).not.toContain('0000:00:00.0');
     expect(diagnostics.some((d) => /outside the capture/.test(d.message))).toBe(true);
   });
-  it('an empty folder is not a capture; a folder with an empty sys/ is an empty topology', async () => {
+  it('an empty folder is not a capture; nor is a folder whose sys/ holds no PCI function, CPU or NUMA node', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'topolens-empty-'));
     await expect(loadInput(empty)).rejects.toThrow(/not a sysfs capture/);
     mkdirSync(join(empty, 'sys'));
+    await expect(loadInput(empty)).rejects.toThrow(/sysfs folder with no PCI functions, CPUs or NUMA nodes/);
+    // One CPU is enough to be a (small) topology.
+    mkdirSync(join(empty, 'sys/devices/system/cpu/cpu0'), { recursive: true });
     const r = await loadInput(empty);
-    expect(r.topology.pci.devices).toEqual([]);
+    expect(r.topology.machine.cpus.map((c) => c.id)).toEqual([0]);
   });
   it('one reader, many roots: an unpacked folder and the in-memory archive read the same', () => {
     const dir = mkdtempSync(join(tmpdir(), 'topolens-unpack-'));
