@@ -84,97 +84,113 @@ function need<T>(fn: T | undefined, what: string): T {
   return fn;
 }
 
-export function createHostService(opts: HostServiceOptions = {}): HostService {
-  const load = opts.load ?? defaultLoad;
-  const platform = opts.platform ?? {};
-  const initialInput = opts.initialInput === 'live' ? undefined : opts.initialInput;
-  const label = (input: string | undefined) => input ?? 'live';
-  let initial: LoadedTopology | null = null;
+/** What the viewers see: the host's own input (loaded once, shared) and each session's file. */
+class Viewers {
+  private initial: LoadedTopology | null = null;
+  readonly sessions: SessionStore;
 
-  const loadInitial = async (): Promise<LoadedTopology> => {
-    initial = { snapshot: await load(initialInput), input: label(initialInput), reloadable: true, initial: true };
-    return initial;
-  };
-  const sessions = new SessionStore(opts.maxSessions ?? 16, (id) => ({ id, loaded: null, input: initialInput }));
+  constructor(
+    private readonly initialInput: string | undefined,
+    private readonly load: (input: string | undefined) => Promise<Snapshot>,
+    private readonly platform: HostPlatform,
+    maxSessions: number,
+  ) {
+    this.sessions = new SessionStore(maxSessions, (id) => ({ id, loaded: null, input: initialInput }));
+  }
 
-  const showInitial = async (s: Session): Promise<LoadedTopology> => {
-    s.loaded = initial ?? (await loadInitial());
-    s.input = initialInput;
+  async loadInitial(): Promise<LoadedTopology> {
+    this.initial = { snapshot: await this.load(this.initialInput), input: this.initialInput ?? 'live', reloadable: true, initial: true };
+    return this.initial;
+  }
+
+  async showInitial(s: Session): Promise<LoadedTopology> {
+    s.loaded = this.initial ?? (await this.loadInitial());
+    s.input = this.initialInput;
     return s.loaded;
-  };
-  const shown = async (s: Session): Promise<LoadedTopology> => s.loaded ?? showInitial(s);
+  }
 
-  const openIn = async (s: Session, input: string | undefined): Promise<LoadedTopology> => {
+  async shown(s: Session): Promise<LoadedTopology> {
+    return s.loaded ?? this.showInitial(s);
+  }
+
+  async openIn(s: Session, input: string | undefined): Promise<LoadedTopology> {
     const path = input === 'live' ? undefined : input;
-    if (path === initialInput) {
-      // The host's own input again: re-read it; it stays "the input".
-      s.loaded = await loadInitial();
-    } else {
-      s.loaded = { snapshot: await load(path), input: label(path), reloadable: true, initial: false };
-    }
+    // The host's own input again: re-read it; it stays "the input".
+    if (path === this.initialInput) s.loaded = await this.loadInitial();
+    else s.loaded = { snapshot: await this.load(path), input: path ?? 'live', reloadable: true, initial: false };
     s.input = path;
-    if (path) platform.addRecent?.(path);
+    if (path) this.platform.addRecent?.(path);
     return s.loaded;
-  };
+  }
 
   /** Re-read what the session shows; dropped bytes cannot be re-read and stay as they are. */
-  const reload = async (s: Session): Promise<LoadedTopology> => {
-    const cur = await shown(s);
+  async reload(s: Session): Promise<LoadedTopology> {
+    const cur = await this.shown(s);
     if (s.input === null || !cur.reloadable) return cur;
-    if (cur.initial) {
-      s.loaded = await loadInitial();
-      return s.loaded;
-    }
-    s.loaded = { ...cur, snapshot: await load(s.input) };
+    s.loaded = cur.initial ? await this.loadInitial() : { ...cur, snapshot: await this.load(s.input) };
     return s.loaded;
-  };
+  }
 
-  const handlers: Handlers = {
-    'topology:get': (s) => shown(s),
-    'topology:reload': (s) => reload(s),
-    'topology:open-initial': (s) => showInitial(s),
+  async parseBytes(name: string, bytes: Uint8Array): Promise<LoadedTopology> {
+    return { snapshot: await loadBytes(name, bytes, this.load), input: name, reloadable: false, initial: false };
+  }
+
+  async openBytes(s: Session, name: string, bytes: Uint8Array): Promise<LoadedTopology> {
+    s.loaded = await this.parseBytes(name, bytes);
+    s.input = null;
+    return s.loaded;
+  }
+}
+
+/** One handler per channel of the contract (arguments already checked). */
+function channelHandlers(v: Viewers, platform: HostPlatform): Handlers {
+  return {
+    'topology:get': (s) => v.shown(s),
+    'topology:reload': (s) => v.reload(s),
+    'topology:open-initial': (s) => v.showInitial(s),
     'topology:open-dialog': async (s) => {
       const p = await need(platform.chooseFile, 'a file dialog')();
-      return p === undefined ? null : openIn(s, p);
+      return p === undefined ? null : v.openIn(s, p);
     },
     'topology:recent': async () => [...(platform.recent?.() ?? [])],
     'topology:open-recent': async (s, i) => {
       const p = platform.recent?.()[i];
       if (!p) throw new InputError('no such recent file');
-      return openIn(s, p);
+      return v.openIn(s, p);
     },
-    'topology:open-bytes': async (s, name, bytes) => {
-      s.loaded = { snapshot: await loadBytes(name, bytes, load), input: name, reloadable: false, initial: false };
-      s.input = null;
-      return s.loaded;
-    },
-    'topology:parse-bytes': async (_s, name, bytes) => ({ snapshot: await loadBytes(name, bytes, load), input: name, reloadable: false, initial: false }),
+    'topology:open-bytes': (s, name, bytes) => v.openBytes(s, name, bytes),
+    'topology:parse-bytes': (_s, name, bytes) => v.parseBytes(name, bytes),
     'export:data': async (s, kind) => {
-      const t = (await shown(s)).snapshot;
+      const t = (await v.shown(s)).snapshot;
       return kind === 'json' ? exportJson(t) : exportText(t, { all: true });
     },
-    'export:save': async (s, kind, data) => need(platform.saveExport, 'saving through a dialog')(kind, data, exportFileName((await shown(s)).snapshot, kind)),
+    'export:save': async (s, kind, data) => need(platform.saveExport, 'saving through a dialog')(kind, data, exportFileName((await v.shown(s)).snapshot, kind)),
     'capture:save': async () => need(platform.saveCapture, 'capture')(),
   };
+}
 
-  const attempt = async <T>(f: () => Promise<T>): Promise<Result<T>> => {
-    try {
-      return { ok: true, value: await f() };
-    } catch (e) {
-      return { ok: false, error: errorMessage(e) };
-    }
-  };
+async function attempt<T>(f: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await f() };
+  } catch (e) {
+    return { ok: false, error: errorMessage(e) };
+  }
+}
 
+export function createHostService(opts: HostServiceOptions = {}): HostService {
+  const platform = opts.platform ?? {};
+  const v = new Viewers(opts.initialInput === 'live' ? undefined : opts.initialInput, opts.load ?? defaultLoad, platform, opts.maxSessions ?? 16);
+  const handlers = channelHandlers(v, platform);
   return {
-    sessions,
-    loadInitial,
+    sessions: v.sessions,
+    loadInitial: () => v.loadInitial(),
     async invoke(sessionId, channel, args) {
       const bad = checkArgs(channel as InvokeChannel, args);
       if (bad) return { ok: false, error: bad };
       const fn = handlers[channel as InvokeChannel] as (s: Session, ...a: readonly unknown[]) => Promise<unknown>;
-      return attempt(() => fn(sessions.get(sessionId), ...args));
+      return attempt(() => fn(v.sessions.get(sessionId), ...args));
     },
-    openPath: (sessionId, input) => attempt(() => openIn(sessions.get(sessionId), input)),
-    current: (sessionId) => attempt(() => shown(sessions.get(sessionId))),
+    openPath: (sessionId, input) => attempt(() => v.openIn(v.sessions.get(sessionId), input)),
+    current: (sessionId) => attempt(() => v.shown(v.sessions.get(sessionId))),
   };
 }

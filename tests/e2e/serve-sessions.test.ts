@@ -11,6 +11,7 @@ import { CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from '.
 
 // Callbacks passed to page.evaluate run in the browser; this (node) project has no DOM types.
 declare const document: { querySelector(s: string): { textContent: string | null; hidden?: boolean; checked?: boolean } | null };
+declare const window: unknown;
 
 const INPUT = 'fixtures/hwloc/linux/2pa-pcidomain32bits.tar.bz2';
 const OTHER = 'fixtures/hwloc/linux/32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHostService, loadBytes } from '../../../electron/host/service';
 import { SessionStore } from '../../../electron/host/sessions';
-import type { LoadedTopology } from '../../../electron/ipc';
+import type { LoadedTopology, Result } from '../../../electron/ipc';
 import { loadInput } from '../../../electron/topology/load';
 import type { Snapshot } from '../../../electron/topology/model';
 
@@ -26,7 +26,7 @@ function fakeLoader() {
   return { calls, load };
 }
 
-const value = <T>(r: { ok: boolean; value?: T; error?: string }): T => {
+const value = <T = LoadedTopology>(r: Result<unknown>): T => {
   if (!r.ok) throw new Error(`expected ok, got ${r.error}`);
   return r.value as T;
 };
