@@ -19,13 +19,13 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 interface State {
   loaded: LoadedTopology | null;
-  opts: { collapseVfs: boolean; expandedPfs: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
+  opts: { collapseVfs: boolean; expandedPfs: Set<string>; expandedGroups: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
   theme: ThemeName;
 }
 
 const state: State = {
   loaded: null,
-  opts: { collapseVfs: true, expandedPfs: new Set(), hideBridges: false, interestingOnly: false, role: null },
+  opts: { collapseVfs: true, expandedPfs: new Set(), expandedGroups: new Set(), hideBridges: false, interestingOnly: false, role: null },
   theme: (localStorage.getItem('topolens.theme') as ThemeName | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
 };
 
@@ -44,7 +44,7 @@ const panels = new PanelArea($('side'), $('panel-tabs'), $('panel-bodies'), {
 panels.mount(detailsPanel({ device: (a) => view.device(a), sceneNode: (id) => view.elements?.scene.nodes.find((n) => n.id === id), paint: (r) => paintRoles(r) }));
 
 function sceneOpts(): SceneOptions {
-  return { ...state.opts, expandedPfs: [...state.opts.expandedPfs] };
+  return { ...state.opts, expandedPfs: [...state.opts.expandedPfs], expandedGroups: [...state.opts.expandedGroups] };
 }
 
 function status(msg?: string, error = false): void {
@@ -59,6 +59,7 @@ function status(msg?: string, error = false): void {
   const hid = e.scene.hidden;
   const parts = [`${view.deviceIds().length} devices drawn`];
   if (hid.collapsedVfs.length) parts.push(`${hid.collapsedVfs.length} VFs collapsed`);
+  if (hid.folded.length) parts.push(`${hid.folded.length} platform functions folded`);
   if (hid.bridges.length) parts.push(`${hid.bridges.length} plain bridges hidden`);
   if (hid.plain.length) parts.push(`${hid.plain.length} plain functions hidden`);
   if (hid.filtered.length) parts.push(`${hid.filtered.length} filtered out`);
@@ -82,10 +83,16 @@ function paintRoles(root: ParentNode = document): void {
 
 function redraw(keepViewport = false): void {
   if (!state.loaded) return;
+  view.cy.resize();
   view.load(state.loaded.snapshot, sceneOpts(), keepViewport);
   const q = ($('search') as HTMLInputElement).value;
   if (q.trim()) runSearch(q, false);
   status();
+  // The status line can change the graph area's height: fit to the final size.
+  if (!keepViewport) {
+    view.cy.resize();
+    view.fitAll();
+  }
 }
 
 /** View options belong to one file: another file starts from the defaults (a Reload of the same one keeps them). */
@@ -102,6 +109,7 @@ function show(l: LoadedTopology): void {
   resetOptionsFor(l, state.loaded);
   state.loaded = l;
   state.opts.expandedPfs.clear();
+  state.opts.expandedGroups.clear();
   // "Back to INPUT": shown once this window/tab opened something other than the host's input.
   $('btn-initial').hidden = l.initial !== false;
   document.title = `topolens — ${l.snapshot.machine.hostname ?? l.input}`;
@@ -125,19 +133,31 @@ function setRole(role: string | null): void {
   redraw();
 }
 
-/** Select a device by address, expanding its PF's VFs or dropping filters if needed so it is drawn. */
+/** Open the folded group a scene node stands in (VF group → its PF's VFs, platform group → its functions). */
+function openGroup(id: string): boolean {
+  const n = view.elements?.scene.nodes.find((x) => x.id === id);
+  if (!n?.members) return false;
+  if (n.pf) state.opts.expandedPfs.add(n.pf);
+  else state.opts.expandedGroups.add(n.id);
+  return true;
+}
+
+/** Select a device by address (or a scene node by id), opening its group or dropping filters if needed so it is drawn. */
 function selectAddress(a: string): void {
   if (view.cy.getElementById(a).empty()) {
-    const d = view.device(a);
-    const pf = d?.sriov?.physfn ?? state.loaded?.snapshot.pci.devices.find((p) => p.sriov?.vfs.includes(a))?.address;
-    if (pf) state.opts.expandedPfs.add(pf);
-    if (view.elements?.scene.hidden.filtered.includes(a) || view.elements?.scene.hidden.plain.includes(a) || view.elements?.scene.hidden.bridges.includes(a)) {
+    const group = view.groupOf(a);
+    if (group) openGroup(group);
+    const hid = view.elements?.scene.hidden;
+    if (hid?.filtered.includes(a) || hid?.plain.includes(a) || hid?.bridges.includes(a)) {
       state.opts.role = null;
       state.opts.interestingOnly = false;
       state.opts.hideBridges = false;
       syncToggles();
     }
     redraw(true);
+    // Opening a group can reveal another fold (a platform group under expanded VFs...): once more.
+    const again = view.cy.getElementById(a).empty() ? view.groupOf(a) : null;
+    if (again && openGroup(again)) redraw(true);
   }
   view.select(a);
 }
@@ -156,11 +176,14 @@ function runSearch(q: string, focus = true): void {
   matchIdx = -1;
   if (focus && hits.length) nextMatch();
 }
+/** Enter in the search box: the next matching function, its group opened if it is folded. */
 function nextMatch(): void {
-  const hits = view.search(($('search') as HTMLInputElement).value);
+  const q = ($('search') as HTMLInputElement).value;
+  const hits = view.matchAddresses(q);
   if (!hits.length) return;
   matchIdx = (matchIdx + 1) % hits.length;
-  view.select(hits[matchIdx]!);
+  selectAddress(hits[matchIdx]!);
+  view.search(q);
 }
 
 async function result<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: string }>): Promise<T | undefined> {
@@ -236,20 +259,20 @@ function tooltipText(id: string): string {
     ].filter(Boolean).join('\n');
   }
   const n = view.elements?.scene.nodes.find((x) => x.id === id);
-  if (n?.kind === 'vf-group') return `${n.vfs?.length} VFs of ${n.pf}: click or Enter to expand\n${n.vfs?.join(' ')}`;
-  return n ? n.lines.join('\n') : id;
+  if (n?.members) return `${n.title ?? n.lines[0]}\n${n.lines.slice(1).join('\n')}\nclick or Enter to open; members are listed in Details`;
+  return n ? (n.title ?? n.lines.join('\n')) : id;
 }
 
 // Wiring.
 document.body.className = `theme-${state.theme}`;
 view.onSelect((id) => panels.select(id));
 view.onActivate((id) => {
-  const pf = view.elements?.scene.nodes.find((n) => n.id === id)?.pf;
-  if (pf) {
-    state.opts.expandedPfs.add(pf);
-    redraw(true);
-    view.select(pf, false);
-  }
+  const n = view.elements?.scene.nodes.find((x) => x.id === id);
+  if (!n || !openGroup(id)) return;
+  redraw(true);
+  const first = n.members?.[0];
+  if (first && view.cy.getElementById(first).nonempty()) view.select(first, false);
+  else if (n.pf) view.select(n.pf, false);
 });
 view.onHover((hv) => {
   const tip = $('tooltip');
@@ -326,10 +349,9 @@ document.addEventListener('keydown', (e) => {
   } else if (e.key === 'Enter') {
     const id = view.selectedId();
     const n = view.elements?.scene.nodes.find((x) => x.id === id);
-    if (n?.kind === 'vf-group' && n.pf) {
-      state.opts.expandedPfs.add(n.pf);
+    if (n?.members && openGroup(n.id)) {
       redraw(true);
-      view.select(n.pf);
+      view.select(n.members[0]!);
     }
   } else if (e.key === '+' || e.key === '=') view.zoomBy(1.25);
   else if (e.key === '-') view.zoomBy(0.8);

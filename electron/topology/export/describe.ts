@@ -88,7 +88,7 @@ export function deviceTitle(d: PciDevice): string {
 }
 
 export function shortClass(d: PciDevice): string {
-  return d.className ?? `class ${d.classCode}`;
+  return d.className ?? (d.classCode ? `class ${d.classCode}` : 'unknown class');
 }
 
 /** Device counts per role, most common first. */

@@ -1,9 +1,13 @@
-// Positions for a scene: a deterministic left-to-right layered tree (machine → NUMA
-// group boxes → root complexes → ports → endpoints). Every subtree owns its own
-// horizontal band, so nothing overlaps by construction; long runs of leaf siblings
-// (VFs, DMA channels, uncore functions) wrap into a grid to keep the picture compact.
-// Pure: the app feeds the result to Cytoscape's `preset` layout, svg.ts draws it.
+// Positions for a scene, shaped for a screen like lstopo's: NUMA boxes side by side
+// (in package order), each with its CPU strip on top and its root-complex frames
+// below; inside a frame each subtree (a "unit": a root port with everything under it,
+// a platform group...) is a small left-to-right tree, and units flow into columns. The
+// column height is chosen so the whole picture best fits a target viewport (1600×1000
+// by default). Nothing overlaps by construction: every unit, frame and box owns its
+// rectangle. Deterministic and pure: the app feeds the result to Cytoscape's `preset`
+// layout, svg.ts draws it. It does not route edges (straight/taxi is the drawer's).
 import type { Scene, SceneNode } from './scene';
+import { FONT } from './style';
 
 export interface Box {
   readonly x1: number;
@@ -21,22 +25,35 @@ export interface Grid {
 }
 
 export interface Layout {
-  /** Node centres (Cytoscape's convention), for every non-group node. */
+  /** Node centres (Cytoscape's convention), for every device, group and CPU strip. */
   readonly positions: ReadonlyMap<string, { readonly x: number; readonly y: number }>;
-  /** NUMA group boxes (children's bounds plus GROUP_PAD), label above y1. */
+  /** NUMA boxes (label above y1). */
   readonly groups: ReadonlyMap<string, Box>;
+  /** Root-complex frames (label inside, at the top). */
+  readonly frames: ReadonlyMap<string, Box>;
   readonly grids: readonly Grid[];
   readonly bounds: Box;
 }
 
-export const COL_GAP = 44;
+export interface LayoutOptions {
+  /** The screen the picture should fit (px); default 1600×1000. */
+  readonly viewport?: { readonly w: number; readonly h: number };
+  /** Space the drawer adds around the layout (title, legend, margins), px. */
+  readonly chrome?: { readonly w: number; readonly h: number };
+}
+
+export const COL_GAP = 30;
 export const ROW_GAP = 8;
-export const BRANCH_GAP = 16;
-export const GRID_GAP = 14;
-export const GRID_MIN = 8;
-export const GROUP_PAD = 12;
+export const BRANCH_GAP = 14;
+export const GRID_GAP = 12;
+export const GRID_MIN = 5;
+export const GROUP_PAD = 10;
 export const GROUP_LABEL = 22;
-export const GROUP_GAP = 18;
+export const GROUP_GAP = 24;
+export const FRAME_PAD = 8;
+export const FRAME_LABEL = 20;
+export const FRAME_GAP = 12;
+export const UNIT_GAP = 14;
 /** Frame around a grid block (less than half of ROW_GAP, so frames never touch neighbours). */
 export const GRID_FRAME = 3;
 
@@ -47,6 +64,17 @@ interface Segment {
   readonly cellW: number;
   readonly cellH: number;
   readonly height: number;
+}
+
+type Point = { x: number; y: number };
+
+/** A laid-out subtree in its own coordinates (top-left at 0,0). */
+interface Unit {
+  readonly id: string;
+  readonly w: number;
+  readonly h: number;
+  readonly positions: Map<string, Point>;
+  readonly grids: Grid[];
 }
 
 export function gridColumns(n: number): number {
@@ -66,30 +94,27 @@ class Bounds {
     this.y2 = Math.max(this.y2, y2);
   }
   /** A node centred at p (skipped when it has no position). */
-  addNode(n: { w: number; h: number }, p: { x: number; y: number } | undefined): void {
+  addNode(n: { w: number; h: number }, p: Point | undefined): void {
     if (p) this.add(p.x - n.w / 2, p.y - n.h / 2, p.x + n.w / 2, p.y + n.h / 2);
   }
 }
 
-export function layoutScene(scene: Scene): Layout {
-  const byId = new Map(scene.nodes.map((n) => [n.id, n] as const));
-  const kids = (n: SceneNode) => n.children.map((c) => byId.get(c)!).filter(Boolean);
+/** Lays out one unit: a left-to-right layered tree; long runs of leaf siblings wrap into a grid. */
+function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit {
+  // Children drawn in this unit: same box, this node as tree parent.
+  const kids = (n: SceneNode) => n.children.map((c) => byId.get(c)!).filter((c) => c && c.parent === n.id && c.group === n.group);
   const depth = new Map<string, number>();
   const setDepth = (n: SceneNode, d: number) => {
     depth.set(n.id, d);
     for (const c of kids(n)) setDepth(c, d + 1);
   };
-  const machine = byId.get('machine');
-  if (machine) setDepth(machine, 0);
-
-  // Heights, bottom-up (memoised), and segmenting of each node's children.
+  setDepth(root, 0);
   const heightMemo = new Map<string, number>();
   const segMemo = new Map<string, Segment[]>();
   const segments = (n: SceneNode): Segment[] => {
     const hit = segMemo.get(n.id);
     if (hit) return hit;
     const out: Segment[] = [];
-    const list = kids(n);
     let run: SceneNode[] = [];
     const flush = () => {
       if (run.length >= GRID_MIN) {
@@ -101,8 +126,8 @@ export function layoutScene(scene: Scene): Layout {
       } else for (const r of run) out.push({ nodes: [r], cols: 0, cellW: r.w, cellH: r.h, height: r.h });
       run = [];
     };
-    for (const c of list) {
-      if (c.children.length === 0) run.push(c);
+    for (const c of kids(n)) {
+      if (kids(c).length === 0) run.push(c);
       else {
         flush();
         out.push({ nodes: [c], cols: 0, cellW: c.w, cellH: c.h, height: subtreeHeight(c) });
@@ -112,7 +137,8 @@ export function layoutScene(scene: Scene): Layout {
     segMemo.set(n.id, out);
     return out;
   };
-  const gapBetween = (a: Segment, b: Segment) => (a.cols === 0 && a.nodes[0]!.children.length === 0 && b.cols === 0 && b.nodes[0]!.children.length === 0 ? ROW_GAP : BRANCH_GAP);
+  const isLeafSeg = (s: Segment) => s.cols === 0 && kids(s.nodes[0]!).length === 0;
+  const gapBetween = (a: Segment, b: Segment) => (isLeafSeg(a) && isLeafSeg(b) ? ROW_GAP : BRANCH_GAP);
   const childrenHeight = (n: SceneNode): number => {
     const segs = segments(n);
     let h = 0;
@@ -128,7 +154,6 @@ export function layoutScene(scene: Scene): Layout {
     heightMemo.set(n.id, h);
     return h;
   }
-
   // Column x (left edge) per depth: the widest node that starts in that column.
   const colW: number[] = [];
   const widen = (d: number, w: number) => {
@@ -137,15 +162,14 @@ export function layoutScene(scene: Scene): Layout {
   const walkWidths = (n: SceneNode) => {
     widen(depth.get(n.id) ?? 0, n.w);
     for (const s of segments(n)) {
-      if (s.cols > 0) widen((depth.get(n.id) ?? 0) + 1, s.cellW);
+      if (s.cols > 0) widen((depth.get(n.id) ?? 0) + 1, s.cols * s.cellW + (s.cols - 1) * GRID_GAP);
       else walkWidths(s.nodes[0]!);
     }
   };
-  if (machine) walkWidths(machine);
+  walkWidths(root);
   const colX: number[] = [0];
   for (let d = 1; d < colW.length + 1; d += 1) colX[d] = colX[d - 1]! + (colW[d - 1] ?? 0) + COL_GAP;
-
-  const positions = new Map<string, { x: number; y: number }>();
+  const positions = new Map<string, Point>();
   const grids: Grid[] = [];
   const place = (n: SceneNode, top: number) => {
     const d = depth.get(n.id) ?? 0;
@@ -156,52 +180,208 @@ export function layoutScene(scene: Scene): Layout {
     segs.forEach((s, i) => {
       if (i > 0) y += gapBetween(segs[i - 1]!, s);
       if (s.cols === 0) place(s.nodes[0]!, y);
-      else {
-        s.nodes.forEach((c, k) => {
-          const col = k % s.cols;
-          const row = Math.floor(k / s.cols);
-          positions.set(c.id, { x: colX[d + 1]! + col * (s.cellW + GRID_GAP) + c.w / 2, y: y + row * (s.cellH + ROW_GAP) + s.cellH / 2 });
-        });
-        const x1 = colX[d + 1]!;
-        const right = Math.max(...s.nodes.map((c) => positions.get(c.id)!.x + c.w / 2));
-        grids.push({ id: `grid:${n.id}:${grids.length}`, parent: n.id, members: s.nodes.map((c) => c.id), box: { x1: x1 - GRID_FRAME, y1: y - GRID_FRAME, x2: right + GRID_FRAME, y2: y + s.height + GRID_FRAME } });
-      }
+      else placeGrid(n, s, colX[d + 1]!, y, positions, grids);
       y += s.height;
     });
   };
-
-  // Top level: each NUMA group is a band; the machine's children are placed group by group.
-  const groups = new Map<string, Box>();
-  let cursor = 0;
-  const groupIds = scene.nodes.filter((n) => n.kind === 'numa').map((n) => n.id);
-  const machineKids = machine ? kids(machine) : [];
-  for (const gid of groupIds) {
-    const members = machineKids.filter((k) => k.group === gid);
-    if (members.length === 0) continue;
-    let y = cursor + GROUP_LABEL + GROUP_PAD;
-    members.forEach((k, i) => {
-      if (i > 0) y += BRANCH_GAP;
-      place(k, y);
-      y += subtreeHeight(k);
-    });
-    // The group box: bounds of everything drawn inside it.
-    const inside = new Bounds();
-    for (const n of scene.nodes) if (n.group === gid) inside.addNode(n, positions.get(n.id));
-    for (const gr of grids) {
-      if (byId.get(gr.parent)?.group !== gid && !(gr.parent === 'machine')) continue;
-      inside.add(gr.box.x1, gr.box.y1, gr.box.x2, gr.box.y2);
-    }
-    const box = { x1: inside.x1 - GROUP_PAD, y1: inside.y1 - GROUP_PAD, x2: inside.x2 + GROUP_PAD, y2: inside.y2 + GROUP_PAD };
-    groups.set(gid, box);
-    cursor = box.y2 + GROUP_GAP;
+  place(root, 0);
+  const b = new Bounds();
+  for (const [id, p] of positions) b.addNode(byId.get(id)!, p);
+  for (const g of grids) b.add(g.box.x1, g.box.y1, g.box.x2, g.box.y2);
+  // Normalise to a top-left of (0, 0) (a grid frame can stick out above the first row).
+  for (const p of positions.values()) {
+    p.x -= b.x1;
+    p.y -= b.y1;
   }
-  if (machine) {
-    const total = Math.max(cursor - GROUP_GAP, machine.h);
-    positions.set('machine', { x: machine.w / 2, y: Math.max(machine.h / 2, total / 2) });
+  const shifted = grids.map((g) => ({ ...g, box: { x1: g.box.x1 - b.x1, y1: g.box.y1 - b.y1, x2: g.box.x2 - b.x1, y2: g.box.y2 - b.y1 } }));
+  return { id: root.id, w: b.x2 - b.x1, h: b.y2 - b.y1, positions, grids: shifted };
+}
+
+function placeGrid(n: SceneNode, s: Segment, x1: number, y: number, positions: Map<string, Point>, grids: Grid[]): void {
+  s.nodes.forEach((c, k) => {
+    const col = k % s.cols;
+    const row = Math.floor(k / s.cols);
+    positions.set(c.id, { x: x1 + col * (s.cellW + GRID_GAP) + c.w / 2, y: y + row * (s.cellH + ROW_GAP) + s.cellH / 2 });
+  });
+  const right = Math.max(...s.nodes.map((c) => positions.get(c.id)!.x + c.w / 2));
+  grids.push({ id: `grid:${n.id}:${grids.length}`, parent: n.id, members: s.nodes.map((c) => c.id), box: { x1: x1 - GRID_FRAME, y1: y - GRID_FRAME, x2: right + GRID_FRAME, y2: y + s.height + GRID_FRAME } });
+}
+
+/** Items of known size flowed into columns no taller than `limit` (an item taller than it gets a column alone). */
+function flow(items: readonly { w: number; h: number }[], limit: number, gap: number): { cols: Array<{ items: number[]; w: number; h: number }>; w: number; h: number } {
+  const cols: Array<{ items: number[]; w: number; h: number }> = [];
+  let cur: { items: number[]; w: number; h: number } | null = null;
+  items.forEach((it, i) => {
+    if (!cur || (cur.items.length && cur.h + gap + it.h > limit)) {
+      cur = { items: [], w: 0, h: 0 };
+      cols.push(cur);
+    }
+    cur.h += (cur.items.length ? gap : 0) + it.h;
+    cur.w = Math.max(cur.w, it.w);
+    cur.items.push(i);
+  });
+  const w = cols.reduce((a, c, i) => a + c.w + (i ? gap : 0), 0);
+  const h = Math.max(0, ...cols.map((c) => c.h));
+  return { cols, w, h };
+}
+
+/** The scene's boxes → frames → units, ready to be packed. */
+interface Structure {
+  readonly boxes: Array<{ box: SceneNode; cpus: SceneNode | undefined; frames: Array<{ frame: SceneNode; units: Unit[] }> }>;
+}
+
+function structure(scene: Scene, byId: ReadonlyMap<string, SceneNode>): Structure {
+  const boxes: Structure['boxes'] = [];
+  const framesOf = new Map<string, SceneNode[]>();
+  for (const n of scene.nodes) if (n.kind === 'complex' && n.group) framesOf.set(n.group, [...(framesOf.get(n.group) ?? []), n]);
+  for (const box of scene.nodes) {
+    if (box.kind !== 'numa') continue;
+    const cpus = byId.get(`cpus:${box.numaNode}`);
+    const frames = (framesOf.get(box.id) ?? []).map((frame) => ({ frame, units: (frame.units ?? []).map((u) => layoutUnit(byId.get(u)!, byId)) }));
+    if (frames.length === 0 && !(cpus && cpus.group === box.id)) continue;
+    boxes.push({ box, cpus: cpus?.group === box.id ? cpus : undefined, frames });
+  }
+  return { boxes };
+}
+
+/** Frame size when its units flow into columns of height `limit`. */
+function frameSize(f: { frame: SceneNode; units: Unit[] }, limit: number): { w: number; h: number } {
+  const fl = flow(f.units, limit, UNIT_GAP);
+  return { w: Math.max(f.frame.w, fl.w) + 2 * FRAME_PAD, h: fl.h + FRAME_LABEL + FRAME_PAD };
+}
+
+/** Box size (inside its padding, label excluded) when everything flows at `limit`. */
+function boxSize(b: Structure['boxes'][number], limit: number): { w: number; h: number; top: number } {
+  const top = b.cpus ? b.cpus.h + FRAME_GAP : 0;
+  const fl = flow(b.frames.map((f) => frameSize(f, limit)), Math.max(limit, 1), FRAME_GAP);
+  const labelW = [...(b.box.lines[0] ?? '')].length * FONT.charWidth + 8;
+  return { w: Math.max(fl.w, b.cpus?.w ?? 0, labelW - 2 * GROUP_PAD), h: top + fl.h, top };
+}
+
+interface Plan {
+  readonly limit: number;
+  /** Boxes per row, in order. */
+  readonly rows: number[][];
+  readonly w: number;
+  readonly h: number;
+}
+
+/** Outer size of each box (padding and label included) at column height `limit`. */
+function outerSizes(s: Structure, limit: number): Array<{ w: number; h: number }> {
+  return s.boxes.map((b) => {
+    const sz = boxSize(b, limit);
+    return { w: sz.w + 2 * GROUP_PAD, h: sz.h + 2 * GROUP_PAD + GROUP_LABEL };
+  });
+}
+
+/** Boxes in order, wrapped into rows no wider than `maxW` (a wider box gets a row alone). */
+function rowsFor(sizes: ReadonlyArray<{ w: number; h: number }>, limit: number, maxW: number): Plan {
+  const rows: number[][] = [];
+  let cur: number[] = [];
+  let curW = 0;
+  sizes.forEach((sz, i) => {
+    if (cur.length && curW + GROUP_GAP + sz.w > maxW) {
+      rows.push(cur);
+      cur = [];
+      curW = 0;
+    }
+    curW += (cur.length ? GROUP_GAP : 0) + sz.w;
+    cur.push(i);
+  });
+  if (cur.length) rows.push(cur);
+  const w = Math.max(0, ...rows.map((r) => r.reduce((a, i, k) => a + sizes[i]!.w + (k ? GROUP_GAP : 0), 0)));
+  const h = rows.reduce((a, r, k) => a + Math.max(...r.map((i) => sizes[i]!.h)) + (k ? GROUP_GAP : 0), 0);
+  return { limit, rows, w, h };
+}
+
+/** The column height and box rows that let the picture be drawn biggest in the viewport. */
+function choosePlan(s: Structure, opts: LayoutOptions): Plan {
+  const vp = opts.viewport ?? { w: 1600, h: 1000 };
+  const chrome = opts.chrome ?? { w: 40, h: 92 };
+  const heights = s.boxes.flatMap((b) => b.frames.flatMap((f) => f.units.map((u) => u.h)));
+  const lo = Math.max(1, ...heights);
+  const hi = Math.max(lo, heights.reduce((a, b) => a + b + UNIT_GAP, 0));
+  const scale = (p: Plan) => Math.min(vp.w / (p.w + chrome.w), vp.h / (p.h + chrome.h));
+  let best: Plan | null = null;
+  const steps = heights.length ? 24 : 0;
+  for (let i = 0; i <= steps; i += 1) {
+    const limit = lo * (hi / lo) ** (i / Math.max(1, steps));
+    const sizes = outerSizes(s, limit);
+    const total = sizes.reduce((a, z) => a + z.w + GROUP_GAP, 0);
+    // Row widths worth trying: everything in one row, then k rows' worth.
+    for (let k = 1; k <= Math.max(1, sizes.length); k += 1) {
+      const p = rowsFor(sizes, limit, Math.max(total / k, 1));
+      if (!best || scale(p) > scale(best) * 1.001) best = p;
+    }
+  }
+  return best ?? { limit: lo, rows: [], w: 0, h: 0 };
+}
+
+export function layoutScene(scene: Scene, opts: LayoutOptions = {}): Layout {
+  const byId = new Map(scene.nodes.map((n) => [n.id, n] as const));
+  const s = structure(scene, byId);
+  const plan = choosePlan(s, opts);
+  const limit = plan.limit;
+  const positions = new Map<string, Point>();
+  const groups = new Map<string, Box>();
+  const frames = new Map<string, Box>();
+  const grids: Grid[] = [];
+  let rowY = 0;
+  for (const row of plan.rows) {
+    let x = 0;
+    let rowH = 0;
+    for (const i of row) {
+      const b = s.boxes[i]!;
+      const sz = boxSize(b, limit);
+      placeBox(b, x, rowY, limit, positions, frames, grids);
+      const box = { x1: x, y1: rowY + GROUP_LABEL, x2: x + sz.w + 2 * GROUP_PAD, y2: rowY + GROUP_LABEL + sz.h + 2 * GROUP_PAD };
+      groups.set(b.box.id, box);
+      rowH = Math.max(rowH, box.y2 - rowY);
+      x = box.x2 + GROUP_GAP;
+    }
+    rowY += rowH + GROUP_GAP;
   }
   const all = new Bounds();
-  for (const n of scene.nodes) all.addNode(n, positions.get(n.id));
-  for (const b of groups.values()) all.add(b.x1, b.y1 - GROUP_LABEL, b.x2, b.y2);
+  for (const g of groups.values()) all.add(g.x1, g.y1 - GROUP_LABEL, g.x2, g.y2);
+  for (const n of scene.nodes) if (n.kind !== 'numa' && n.kind !== 'complex') all.addNode(n, positions.get(n.id));
   const bounds = Number.isFinite(all.x1) ? { x1: all.x1, y1: all.y1, x2: all.x2, y2: all.y2 } : { x1: 0, y1: 0, x2: 0, y2: 0 };
-  return { positions, groups, grids, bounds };
+  return { positions, groups, frames, grids, bounds };
+}
+
+/** Places a box's CPU strip and frames with the box's outer top-left at (x, y). */
+function placeBox(b: Structure['boxes'][number], x: number, y: number, limit: number, positions: Map<string, Point>, frames: Map<string, Box>, grids: Grid[]): void {
+  const sz = boxSize(b, limit);
+  const x0 = x + GROUP_PAD;
+  const y0 = y + GROUP_LABEL + GROUP_PAD;
+  if (b.cpus) positions.set(b.cpus.id, { x: x0 + b.cpus.w / 2, y: y0 + b.cpus.h / 2 });
+  const sizes = b.frames.map((f) => frameSize(f, limit));
+  const fl = flow(sizes, Math.max(limit, 1), FRAME_GAP);
+  let fx = x0;
+  for (const col of fl.cols) {
+    let fy = y0 + sz.top;
+    for (const i of col.items) {
+      placeFrame(b.frames[i]!, fx, fy, limit, positions, frames, grids);
+      fy += sizes[i]!.h + FRAME_GAP;
+    }
+    fx += col.w + FRAME_GAP;
+  }
+}
+
+/** Places a frame's units at (x, y) (its top-left) and records the frame box. */
+function placeFrame(f: { frame: SceneNode; units: Unit[] }, x: number, y: number, limit: number, positions: Map<string, Point>, frames: Map<string, Box>, grids: Grid[]): void {
+  const fl = flow(f.units, limit, UNIT_GAP);
+  let ux = x + FRAME_PAD;
+  for (const col of fl.cols) {
+    let uy = y + FRAME_LABEL;
+    for (const i of col.items) {
+      const u = f.units[i]!;
+      for (const [id, p] of u.positions) positions.set(id, { x: p.x + ux, y: p.y + uy });
+      for (const g of u.grids) grids.push({ ...g, box: { x1: g.box.x1 + ux, y1: g.box.y1 + uy, x2: g.box.x2 + ux, y2: g.box.y2 + uy } });
+      uy += u.h + UNIT_GAP;
+    }
+    ux += col.w + UNIT_GAP;
+  }
+  const sz = frameSize(f, limit);
+  frames.set(f.frame.id, { x1: x, y1: y, x2: x + sz.w, y2: y + sz.h });
+  positions.set(f.frame.id, { x: x + sz.w / 2, y: y + sz.h / 2 });
 }

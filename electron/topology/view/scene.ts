@@ -1,19 +1,26 @@
-// The picture's content, before positions: which nodes are drawn (machine, NUMA groups,
-// CPU boxes, root complexes, devices, collapsed-VF counters), their label lines, classes
-// and tree edges, after the view options (VF collapse, hidden bridges, interesting-only,
-// role filter). Pure; positions are layout.ts's job, drawing is the renderer's / svg.ts's.
+// The picture's content, before positions: which nodes are drawn (NUMA boxes with their
+// CPU strip, root-complex frames, devices, folded VF and platform groups), their label
+// lines, classes and edges, after the view options (folding, hidden bridges,
+// interesting-only, role filter). Every function is placed in the box of its own NUMA
+// node (a subtree whose locality differs from its parent's is drawn in its own box,
+// joined by a cross-box edge). Pure; positions are layout.ts's job, drawing is the
+// renderer's / svg.ts's.
 import type { Machine, NumaNode, PciDevice, Snapshot } from '../model';
-import { cpuCount, describeLink, formatBytes, PORT_KIND_LABEL, shortClass } from '../export/describe';
+import { cpuCount, describeLink, formatBytes, linkLabel, PORT_KIND_LABEL, shortClass } from '../export/describe';
 import { buildTree, type TreeNode } from '../export/tree';
 import { FONT, primaryRole, viewRoles, type ViewRole } from './style';
 
-export type SceneKind = 'machine' | 'numa' | 'cpus' | 'complex' | 'device' | 'vf-group';
+export type SceneKind = 'numa' | 'cpus' | 'complex' | 'device' | 'vf-group' | 'fold';
 
 export interface SceneOptions {
-  /** Fold SR-IOV VFs into one counter node under their PF (default true). */
+  /** Fold SR-IOV VFs into one group node under their PF (default true). */
   readonly collapseVfs?: boolean;
   /** PFs whose VFs are shown even when collapsing. */
   readonly expandedPfs?: Iterable<string>;
+  /** Fold plain platform functions (chipset, uncore, DMA engines, empty ports) into one group per parent (default true). */
+  readonly foldPlatform?: boolean;
+  /** Platform groups (by id) shown opened. */
+  readonly expandedGroups?: Iterable<string>;
   /** Hide PCI(-to-PCI) bridges with exactly one child and nothing of their own (default false). */
   readonly hideBridges?: boolean;
   /** Only devices hwloc would show by default: with a driver-visible OS device, a role, or network/storage class; and the bridges above them (default false). */
@@ -25,18 +32,20 @@ export interface SceneOptions {
 export interface SceneNode {
   readonly id: string;
   readonly kind: SceneKind;
-  /** Compound box the node is drawn in (a NUMA group id); null for the machine and the groups. */
+  /** The NUMA box the node is drawn in ('numa:N' / 'numa:unknown'); null for the boxes themselves. */
   readonly group: string | null;
-  /** Tree parent: the edge into this node comes from it. */
+  /** Tree parent (a device, or the complex frame for a unit root); the edge into this node comes from it when it is a device. */
   readonly parent: string | null;
-  /** View children in drawing order (ids). */
+  /** Tree children in drawing order (ids); may lie in another box. */
   readonly children: string[];
+  /** Complex frames: the subtrees drawn inside the frame, in order. */
+  readonly units?: string[];
   readonly lines: readonly string[];
   readonly classes: readonly string[];
   readonly role: ViewRole | null;
   readonly address: string | null;
   readonly numaNode: number | null;
-  /** vf-group: the folded VFs. */
+  /** vf-group: the folded VFs (same as members). */
   readonly vfs?: readonly string[];
   /** Folded groups (VFs, platform functions): the addresses they stand for. */
   readonly members?: readonly string[];
@@ -46,6 +55,8 @@ export interface SceneNode {
   readonly pf?: string;
   /** Hidden single-child bridges between this node and its tree parent. */
   readonly via?: readonly string[];
+  /** NUMA boxes: the package their CPUs belong to, when known. */
+  readonly package?: number | null;
   /** Box size in px (label lines + padding). */
   readonly w: number;
   readonly h: number;
@@ -56,6 +67,10 @@ export interface SceneEdge {
   readonly source: string;
   readonly target: string;
   readonly classes: readonly string[];
+  /** The link into the target: "x16 · 16 GT/s ≈ 31.5 GB/s"; downgraded ones say current of capable. */
+  readonly label?: string;
+  /** Line width in px: grows with the lane count. */
+  readonly width?: number;
 }
 
 export interface Scene {
@@ -64,13 +79,16 @@ export interface Scene {
   /** Devices not drawn as nodes, by reason (every model device is drawn or in exactly one list). */
   readonly hidden: {
     readonly collapsedVfs: readonly string[];
+    /** Plain platform functions folded into a group node. */
+    readonly folded: readonly string[];
     readonly bridges: readonly string[];
     readonly plain: readonly string[];
     readonly filtered: readonly string[];
   };
 }
 
-export const MAX_LINE = 34;
+/** Label lines are clipped here (the full text is in the node's title, tooltip and details). */
+export const MAX_LINE = 30;
 const PAD_X = 16;
 const PAD_Y = 10;
 
@@ -115,16 +133,39 @@ const SHORT_PORT_KIND: Readonly<Partial<Record<PciDevice['portKind'], string>>> 
   'rc-event-collector': 'RC event coll.',
 };
 
+/** "8086:1521" from whatever ids are known; null when neither is. */
+function idPair(d: PciDevice): string | null {
+  const v = d.vendorId ? (d.vendorId ?? '?').replace(/^0x/, '') : null;
+  const x = d.deviceId ? (d.deviceId ?? '?').replace(/^0x/, '') : null;
+  return v || x ? `${v ?? '?'}:${x ?? '?'}` : null;
+}
+
+/** The device's name for a label: device name, else vendor name, else its ids, else its class. */
+export function deviceName(d: PciDevice): string {
+  if (d.deviceName) return d.deviceName;
+  const ids = idPair(d);
+  if (d.vendorName) return ids ? `${d.vendorName} [${ids}]` : d.vendorName;
+  return ids ? `unknown device [${ids}]` : shortClass(d);
+}
+
+const PORT_KINDS = new Set(['root-port', 'switch-upstream', 'switch-downstream', 'pci-bridge', 'host-bridge']);
+/** Ports and bridges repeat long names ("Xeon E5/Core i7 IIO PCI Express Root Port 1b"): their labels are kept narrower. */
+const PORT_LINE = 24;
+
 export function deviceLines(d: PciDevice): string[] {
+  const port = PORT_KINDS.has(d.portKind);
   const kind = SHORT_PORT_KIND[d.portKind] ?? (PORT_KIND_LABEL[d.portKind] || shortClass(d));
   const lines = [clip(`${shortAddress(d.address)} ${kind}`)];
-  const name = d.deviceName ?? d.vendorName ?? `${d.vendorId}:${d.deviceId}`;
-  lines.push(clip(name));
+  lines.push(clip(deviceName(d), port ? PORT_LINE : MAX_LINE));
   const os = d.osDevices.map((o) => o.name);
-  const drv = d.driver ?? (d.driverOverride ? `override ${d.driverOverride}` : 'no driver');
-  lines.push(clip([drv, ...os].join(' · ')));
+  // A port without a driver says nothing by it (lspci/XML inputs often have no drivers at all).
+  if (!port || d.driver || d.driverOverride || os.length) {
+    const drv = d.driver ?? (d.driverOverride ? `override ${d.driverOverride}` : 'no driver');
+    lines.push(clip([drv, ...os].join(' · ')));
+  }
   if (d.link?.downgraded) lines.push(clip(`⚠ ${shortLink(d.link)}`));
-  if (d.sriov && !d.sriov.physfn && (d.sriov.totalVfs ?? 0) > 0) lines.push(clip(`SR-IOV ${d.sriov.numVfs ?? d.sriov.vfs.length}/${d.sriov.totalVfs} VFs`));
+  else if (d.link && d.portKind === 'endpoint' && linkLabel(d.link)) lines.push(clip(linkLabel(d.link)));
+  if (d.sriov && !d.sriov.physfn && (d.sriov.totalVfs ?? 0) > 0) lines.push(clip(d.sriov.numVfs === null && !d.sriov.vfs.length ? `SR-IOV up to ${d.sriov.totalVfs} VFs` : `SR-IOV ${d.sriov.numVfs ?? d.sriov.vfs.length}/${d.sriov.totalVfs} VFs`));
   return lines;
 }
 
@@ -147,164 +188,384 @@ export function deviceClasses(d: PciDevice): string[] {
 
 /** Devices hwloc shows by default (endpoints), see export/text. */
 function interestingEndpoint(d: PciDevice): boolean {
-  return d.osDevices.length > 0 || d.roles.length > 0 || d.classCode.startsWith('0x02') || d.classCode.startsWith('0x01');
+  return d.osDevices.length > 0 || d.roles.length > 0 || (d.classCode ?? '').startsWith('0x02') || (d.classCode ?? '').startsWith('0x01');
 }
 
 const PLAIN_BRIDGE_KINDS = new Set(['pci-bridge', 'host-bridge']);
+/** Roles that make a function worth its own box. */
+const NOTABLE_ROLES = new Set(['dpdk', 'dpdk-capable', 'spdk', 'nvme', 'rdma', 'cxl', 'gpu', 'sriov-pf', 'sriov-vf', 'switch']);
+/** OS devices that do not make a function notable (DMA channels of uncore engines). */
+const PLATFORM_OSDEV_KINDS = new Set(['dma']);
+/**
+ * PCI base classes of platform functions: bridges (host/ISA/other), system peripherals
+ * (DMA, IOMMU, PIC, RTC), serial-bus controllers other than InfiniBand and Fibre Channel
+ * (USB, SMBus), communication controllers (MEI, UART), memory controllers, encryption
+ * controllers (AMD CCP/PSP; QAT is a co-processor, 0x0b, and stays), signal processing
+ * (uncore counters), non-essential instrumentation (AMD dummy functions) and
+ * unassigned (0xff: Intel uncore).
+ */
+const PLATFORM_CLASSES = new Set(['0x05', '0x06', '0x07', '0x08', '0x0c', '0x10', '0x11', '0x13', '0xff']);
+const NOTABLE_SUBCLASSES = new Set(['0x0c04', '0x0c06']);
+
+/** A leaf function that is part of the platform: folded into its parent's platform group. */
+export function isPlatformFunction(d: PciDevice): boolean {
+  if (d.roles.some((r) => NOTABLE_ROLES.has(r))) return false;
+  if (d.osDevices.some((o) => !PLATFORM_OSDEV_KINDS.has(o.kind))) return false;
+  if (d.portKind === 'root-port' || d.portKind === 'pci-bridge' || d.portKind === 'host-bridge' || d.portKind.startsWith('switch')) return true; // leaves here: empty ports
+  const cls = (d.classCode ?? '').toLowerCase();
+  return PLATFORM_CLASSES.has(cls.slice(0, 4)) && !NOTABLE_SUBCLASSES.has(cls.slice(0, 6));
+}
 
 export function numaGroupId(node: number | null): string {
   return node === null ? 'numa:unknown' : `numa:${node}`;
 }
 
-function numaLines(n: NumaNode | undefined, id: number | null): string[] {
-  if (id === null) return ['Locality unknown (numa_node -1)'];
-  if (!n) return [`NUMA node ${id}`];
-  return [`NUMA node ${id} · ${n.kind}${n.distances.length ? ` · distances ${n.distances.join(' ')}` : ''}`];
+/** "iavf ×48 · vfio-pci ×16": drivers of a set of functions, most common first. */
+export function driverSummary(devs: readonly PciDevice[]): string {
+  return countSummary(devs.map((d) => d.driver ?? 'no driver'));
 }
 
-function cpuLines(t: Snapshot, n: NumaNode | undefined): string[] {
-  if (!n) return ['CPUs not reported'];
-  const count = cpuCount(n.cpus);
-  // lspci-only inputs know the node ids from numa_node but nothing about CPUs or memory.
-  const unknownCpus = t.machine.cpus.length === 0 && !n.cpus;
-  const lines = [count ? clip(`CPUs ${n.cpus} (${count})`) : unknownCpus ? 'CPUs not reported' : 'no CPUs'];
-  lines.push(n.memoryBytes === null ? `${n.kind}, size not reported` : `${formatBytes(n.memoryBytes)} ${n.kind}`);
-  const ids = new Set(t.machine.cpus.filter((c) => c.node === n.id).map((c) => c.id));
-  const u = uarchSummary(t.machine.cpus.filter((c) => ids.has(c.id)));
-  if (u) lines.push(clip(u));
-  if (n.kindReason && n.kind !== 'dram') lines.push(clip(n.kindReason));
-  return lines;
+function countSummary(items: readonly string[]): string {
+  const m = new Map<string, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ×${n}`).join(' · ');
 }
 
-export function buildScene(t: Snapshot, opts: SceneOptions = {}): Scene {
-  const collapse = opts.collapseVfs ?? true;
-  const expanded = new Set(opts.expandedPfs ?? []);
-  const role = opts.role ?? null;
-  const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
-  // VF → PF, from either side of the relation; only PFs that exist in the model count.
-  const pfOf = new Map<string, string>();
-  for (const d of t.pci.devices) {
-    for (const vf of d.sriov?.vfs ?? []) if (byAddr.has(vf)) pfOf.set(vf, d.address);
-    if (d.sriov?.physfn && byAddr.has(d.sriov.physfn)) pfOf.set(d.address, d.sriov.physfn);
+/** Roles of a group's members, as counts ("dpdk ×16"); "" when none. */
+function roleSummary(devs: readonly PciDevice[]): string {
+  return countSummary(devs.flatMap((d) => viewRoles(d).filter((r) => r !== 'sriov-vf' && r !== 'bridge')));
+}
+
+/** Why a set of functions has no known NUMA node, from the rules that answered for them. */
+export function unknownReason(devs: readonly PciDevice[]): string {
+  if (devs.length && devs.every((d) => d.localityRule === 'imported')) return 'the input records no NUMA node for them';
+  return 'numa_node -1, and neither local_cpulist nor a parent names one node';
+}
+
+/** The box label (short: it sets the box's minimum width) and its full title. */
+function numaLines(n: NumaNode | undefined, id: number | null, pkg: number | null, devs: readonly PciDevice[]): { lines: string[]; title: string } {
+  if (id === null) {
+    const imported = devs.length > 0 && devs.every((d) => d.localityRule === 'imported');
+    return { lines: [`Locality unknown: ${imported ? 'not in the input' : 'numa_node -1'}`], title: `Locality unknown: ${unknownReason(devs)}` };
   }
-  for (const [vf, pf] of [...pfOf]) if (vf === pf || pfOf.has(pf)) pfOf.delete(vf);
-  const vfsOf = new Map<string, string[]>();
-  for (const [vf, pf] of pfOf) vfsOf.set(pf, [...(vfsOf.get(pf) ?? []), vf]);
-  for (const l of vfsOf.values()) l.sort(cmpAddr);
+  if (!n) return { lines: [`NUMA node ${id}`], title: `NUMA node ${id} (not described by the input)` };
+  const parts = [`NUMA node ${id}`];
+  if (pkg !== null) parts.push(`package ${pkg}`);
+  if (n.memoryBytes !== null) parts.push(`${formatBytes(n.memoryBytes)} ${n.kind}`);
+  else if (n.kind !== 'dram') parts.push(n.kind);
+  const title = [parts.join(' · '), n.distances.length ? `distances ${n.distances.join(' ')}` : '', n.kindReason ?? ''].filter(Boolean).join('\n');
+  return { lines: [parts.join(' · ')], title };
+}
 
-  const nodes: SceneNode[] = [];
-  const edges: SceneEdge[] = [];
-  const hidden = { collapsedVfs: [] as string[], bridges: [] as string[], plain: [] as string[], filtered: [] as string[] };
+/** "Xeon E5-2680 0 @ 2.70GHz" from "Intel(R) Xeon(R) CPU E5-2680 0 @ 2.70GHz": trademarks and filler dropped. */
+export function shortCpuModel(m: string): string {
+  return m.replace(/\((R|TM|tm|r)\)/g, '').replace(/\b(CPU|Processor)\b/g, '').replace(/^(Intel|AMD)\s+/, '').replace(/\s+/g, ' ').trim();
+}
 
-  const matchesRole = (d: PciDevice) => role === null || d.roles.includes(role) || viewRoles(d).includes(role as ViewRole);
+/** "8 cores × 2 SMT": from core ids per package; null when the input has no core ids. */
+function coreShape(cpus: Machine['cpus']): string | null {
+  if (!cpus.length || cpus.some((c) => c.core === null)) return null;
+  const cores = new Map<string, number>();
+  for (const c of cpus) {
+    const k = `${c.package ?? '?'}:${c.cluster ?? ''}:${c.core}`;
+    cores.set(k, (cores.get(k) ?? 0) + 1);
+  }
+  const smt = new Set(cores.values());
+  const per = smt.size === 1 ? [...smt][0]! : null;
+  return per && per > 1 ? `${cores.size} cores × ${per} SMT` : `${cores.size} cores`;
+}
+
+/** The CPU strip of a NUMA box: CPU list and count, cores × SMT, core name; memory-only nodes say so. */
+function cpuLines(t: Snapshot, n: NumaNode | undefined): { lines: string[]; title: string } {
+  if (!n) return { lines: ['CPUs not reported'], title: 'CPUs not reported' };
+  const count = cpuCount(n.cpus);
+  const cpus = t.machine.cpus.filter((c) => c.node === n.id);
+  // lspci-only inputs know the node ids from numa_node but nothing about CPUs or memory.
+  if (!count) {
+    const line = t.machine.cpus.length === 0 ? 'CPUs not reported' : `no CPUs (${n.kind} memory${n.memoryBytes !== null ? ` ${formatBytes(n.memoryBytes)}` : ''})`;
+    return { lines: [line, ...(n.kindReason && n.kind !== 'dram' ? [clip(n.kindReason)] : [])], title: [line, n.kindReason ?? ''].filter(Boolean).join('\n') };
+  }
+  const first = `CPUs ${n.cpus} (${count})`;
+  const shape = coreShape(cpus);
+  const core = uarchSummary(cpus) ?? (t.machine.cpuModel && t.machine.arch !== 'aarch64' ? shortCpuModel(t.machine.cpuModel) : null);
+  const second = [shape, core].filter(Boolean).join(' · ');
+  const lines = [clip(first, 48)];
+  if (second) lines.push(clip(second, 48));
+  return { lines, title: [first, second, n.kindReason && n.kind !== 'dram' ? n.kindReason : ''].filter(Boolean).join('\n') };
+}
+
+/** Width of a link line: grows with lanes (x1 1 px … x16 3.8 px); unknown widths get 1.2 px. */
+export function laneWidth(lanes: number | null | undefined): number {
+  return lanes && lanes > 0 ? Math.round((1 + Math.log2(lanes) * 0.7) * 10) / 10 : 1.2;
+}
+
+/** Label and classes of the link into a device (its own upstream link). */
+function linkEdge(d: PciDevice): { label?: string; width: number; classes: string[] } {
+  const l = d.link;
+  if (!l) return { width: laneWidth(null), classes: [] };
+  const label = l.downgraded ? `⚠ ${shortLink(l)}` : linkLabel(l);
+  return { ...(label ? { label } : {}), width: laneWidth(l.width), classes: l.downgraded ? ['link-downgraded'] : [] };
+}
+
+/** The package a NUMA node's CPUs sit in (null when unknown or spread over several). */
+function packageOf(t: Snapshot, node: number | null): number | null {
+  if (node === null) return null;
+  const p = new Set(t.machine.cpus.filter((c) => c.node === node).map((c) => c.package));
+  return p.size === 1 ? ([...p][0] ?? null) : null;
+}
+
+/** A device's drawable subtree before emission. */
+interface Pending {
+  readonly d: PciDevice;
+  readonly kids: Pending[];
+  readonly vfGroup: string[];
+  readonly via: string[];
+  readonly context: boolean;
+}
+
+type Hidden = { collapsedVfs: string[]; folded: string[]; bridges: string[]; plain: string[]; filtered: string[] };
+
+/** Builds one scene; one instance per buildScene call (holds the model indexes and the output). */
+class SceneBuilder {
+  readonly nodes: SceneNode[] = [];
+  readonly edges: SceneEdge[] = [];
+  readonly hidden: Hidden = { collapsedVfs: [], folded: [], bridges: [], plain: [], filtered: [] };
+  readonly byAddr: Map<string, PciDevice>;
+  private readonly pfOf = new Map<string, string>();
+  private readonly vfsOf = new Map<string, string[]>();
+  private readonly frames = new Map<string, SceneNode>();
+  private readonly collapse: boolean;
+  private readonly expanded: Set<string>;
+  private readonly expandedGroups: Set<string>;
+  private readonly fold: boolean;
+  private readonly role: string | null;
+
+  constructor(
+    private readonly t: Snapshot,
+    private readonly opts: SceneOptions,
+  ) {
+    this.collapse = opts.collapseVfs ?? true;
+    this.expanded = new Set(opts.expandedPfs ?? []);
+    this.expandedGroups = new Set(opts.expandedGroups ?? []);
+    this.fold = opts.foldPlatform ?? true;
+    this.role = opts.role ?? null;
+    this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+    // VF → PF, from either side of the relation; only PFs that exist in the model count.
+    for (const d of t.pci.devices) {
+      for (const vf of d.sriov?.vfs ?? []) if (this.byAddr.has(vf)) this.pfOf.set(vf, d.address);
+      if (d.sriov?.physfn && this.byAddr.has(d.sriov.physfn)) this.pfOf.set(d.address, d.sriov.physfn);
+    }
+    for (const [vf, pf] of [...this.pfOf]) if (vf === pf || this.pfOf.has(pf)) this.pfOf.delete(vf);
+    for (const [vf, pf] of this.pfOf) this.vfsOf.set(pf, [...(this.vfsOf.get(pf) ?? []), vf]);
+    for (const l of this.vfsOf.values()) l.sort(cmpAddr);
+  }
+
+  /** True for a VF drawn under its PF (not where the tree puts it). */
+  isVf(address: string): boolean {
+    return this.pfOf.has(address);
+  }
+
+  private matchesRole(d: PciDevice): boolean {
+    return this.role === null || d.roles.includes(this.role) || viewRoles(d).includes(this.role as ViewRole);
+  }
 
   /** A device's drawable subtree, or null when nothing of it is drawn (its addresses go to `hidden`). */
-  interface Pending { d: PciDevice; kids: Pending[]; vfGroup: string[]; via: string[]; context: boolean }
-  const visit = (n: TreeNode): Pending | null => {
+  visit(n: TreeNode): Pending | null {
     const d = n.device;
     const kids: Pending[] = [];
     for (const c of n.children) {
-      if (pfOf.has(c.device.address)) continue; // drawn under its PF
-      const p = visit(c);
+      if (this.pfOf.has(c.device.address)) continue; // drawn under its PF
+      const p = this.visit(c);
       if (p) kids.push(p);
     }
-    // The PF's VFs: folded into a counter or drawn as its children.
     const vfGroup: string[] = [];
-    for (const vfAddr of vfsOf.get(d.address) ?? []) {
-      const vf = byAddr.get(vfAddr)!;
-      if (!matchesRole(vf)) {
-        hidden.filtered.push(vfAddr);
-        continue;
-      }
-      if (collapse && !expanded.has(d.address)) vfGroup.push(vfAddr);
+    for (const vfAddr of this.vfsOf.get(d.address) ?? []) {
+      const vf = this.byAddr.get(vfAddr)!;
+      if (!this.matchesRole(vf)) this.hidden.filtered.push(vfAddr);
+      else if (this.collapse && !this.expanded.has(d.address)) vfGroup.push(vfAddr);
       else kids.push({ d: vf, kids: [], vfGroup: [], via: [], context: false });
     }
     const endpoint = d.portKind === 'endpoint' || d.portKind === 'rc-endpoint' || d.portKind === 'rc-event-collector';
-    const self = matchesRole(d);
+    const self = this.matchesRole(d);
     if (kids.length === 0 && vfGroup.length === 0) {
       if (!self) {
-        hidden.filtered.push(d.address);
+        this.hidden.filtered.push(d.address);
         return null;
       }
-      if (opts.interestingOnly && (endpoint ? !interestingEndpoint(d) : true)) {
-        hidden.plain.push(d.address);
+      if (this.opts.interestingOnly && (endpoint ? !interestingEndpoint(d) : true)) {
+        this.hidden.plain.push(d.address);
         return null;
       }
     }
-    if (opts.hideBridges && PLAIN_BRIDGE_KINDS.has(d.portKind) && kids.length === 1 && vfGroup.length === 0 && d.osDevices.length === 0 && d.roles.length === 0) {
-      hidden.bridges.push(d.address);
+    if (this.opts.hideBridges && PLAIN_BRIDGE_KINDS.has(d.portKind) && kids.length === 1 && vfGroup.length === 0 && d.osDevices.length === 0 && d.roles.length === 0) {
+      this.hidden.bridges.push(d.address);
       const only = kids[0]!;
       return { ...only, via: [d.address, ...only.via] };
     }
     return { d, kids, vfGroup, via: [], context: !self };
-  };
+  }
 
-  // Machine.
-  const m = t.machine;
-  const mLines = [clip(m.hostname ?? t.source.name), clip(archLine(m)), clip(`${m.cpus.length} CPUs · ${t.numaNodes.length} NUMA · ${t.pci.devices.length} PCI`)];
-  if (m.cpuModel && m.arch !== 'aarch64') mLines.push(clip(m.cpuModel));
-  nodes.push({ id: 'machine', kind: 'machine', group: null, parent: null, children: [], lines: mLines, classes: ['machine', m.arch === 'aarch64' ? 'arch-aarch64' : `arch-${m.arch}`], role: null, address: null, numaNode: null, ...boxSize(mLines, 140) });
-  const machineKids = nodes[0]!.children;
-  const filtering = role !== null || opts.interestingOnly === true;
+  /** The frame of root complex `cid` in NUMA box `box` (created on first use). */
+  private frame(cid: string, box: string, home: string): SceneNode {
+    const key = `${cid}|${box}`;
+    let f = this.frames.get(key);
+    if (f) return f;
+    const hb = (this.t.pci.hostBridges ?? []).find((x) => x.id === cid);
+    const id = box === home ? `rc:${cid}` : `rc:${cid}@${box}`;
+    const lines = [clip(`${cid}${box === home ? '' : ' (part)'}${hb?.behind ? ` behind ${shortAddress(hb.behind)}` : ''}`, 48)];
+    const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
+    f = { id, kind: 'complex', group: box, parent: null, children: [], units: [], lines, classes: ['complex', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: null, address: null, numaNode: numa, title: `Root complex ${cid}`, ...boxSize(lines, 60) };
+    this.frames.set(key, f);
+    this.nodes.push(f);
+    return f;
+  }
 
-  for (const g of buildTree(t)) {
-    const gid = numaGroupId(g.node);
-    const numa = g.node === null ? undefined : t.numaNodes.find((n) => n.id === g.node);
-    const groupNodes: SceneNode[] = [];
-    const groupEdges: SceneEdge[] = [];
-    if (g.node !== null) {
-      const lines = cpuLines(t, numa);
-      const id = `cpus:${g.node}`;
-      groupNodes.push({ id, kind: 'cpus', group: gid, parent: 'machine', children: [], lines, classes: ['cpus', `numa-${g.node}`, `numa-kind-${numa?.kind ?? 'dram'}`], role: null, address: null, numaNode: g.node, ...boxSize(lines) });
-      groupEdges.push({ id: `e:machine>${id}`, source: 'machine', target: id, classes: ['cpu-edge'] });
+  /** Emit a device's node and everything below it. `parent` is its drawn tree parent (null: it hangs from the root complex). */
+  emit(p: Pending, parent: SceneNode | null, cid: string, home: string): void {
+    const d = p.d;
+    const box = numaGroupId(d.numaNode);
+    const classes = deviceClasses(d);
+    if (p.context) classes.push('context');
+    if (p.via.length) classes.push('via-hidden');
+    const unitRoot = !parent || parent.group !== box;
+    const frame = unitRoot ? this.frame(cid, box, home) : null;
+    const lines = deviceLines(d);
+    const n: SceneNode = { id: d.address, kind: 'device', group: box, parent: parent?.id ?? frame!.id, children: [], lines, classes, role: primaryRole(d), address: d.address, numaNode: d.numaNode, via: p.via, title: `${d.address} ${deviceName(d)}`, ...boxSize(lines) };
+    this.nodes.push(n);
+    if (frame) frame.units!.push(n.id);
+    if (parent) {
+      parent.children.push(n.id);
+      const le = linkEdge(d);
+      const ec = ['tree-edge', ...le.classes];
+      if (p.via.length) ec.push('via-hidden');
+      if (this.pfOf.get(d.address) === parent.id) ec.push('vf-edge');
+      if (parent.group !== box) ec.push('cross-numa');
+      this.edges.push({ id: `e:${parent.id}>${n.id}`, source: parent.id, target: n.id, classes: ec, width: le.width, ...(le.label ? { label: le.label } : {}) });
     }
+    this.emitChildren(p.kids, n, cid, home);
+    if (p.vfGroup.length) this.emitVfGroups(p.vfGroup, n);
+  }
+
+  /** Children of a device (or the root-bus functions when `parent` is null): platform leaves folded per box. */
+  emitChildren(kids: readonly Pending[], parent: SceneNode | null, cid: string, home: string): void {
+    const plat = new Map<string, PciDevice[]>();
+    const rest: Pending[] = [];
+    for (const k of kids) {
+      const leaf = k.kids.length === 0 && k.vfGroup.length === 0 && k.via.length === 0 && !k.context;
+      if (this.fold && leaf && isPlatformFunction(k.d)) {
+        const box = numaGroupId(k.d.numaNode);
+        plat.set(box, [...(plat.get(box) ?? []), k.d]);
+      } else rest.push(k);
+    }
+    const parentId = parent?.id ?? `rc:${cid}`;
+    for (const [box, devs] of [...plat]) {
+      if (devs.length >= 2 && !this.expandedGroups.has(`fold:${parentId}@${box}`)) continue;
+      plat.delete(box);
+      for (const d of devs) rest.push({ d, kids: [], vfGroup: [], via: [], context: false });
+    }
+    rest.sort((a, b) => cmpAddr(a.d.address, b.d.address));
+    for (const k of rest) this.emit(k, parent, cid, home);
+    for (const [box, devs] of plat) this.emitFold(devs, box, parent, parentId, cid, home);
+  }
+
+  private emitFold(devs: readonly PciDevice[], box: string, parent: SceneNode | null, parentId: string, cid: string, home: string): void {
+    const id = `fold:${parentId}@${box}`;
+    const members = devs.map((d) => d.address);
+    this.hidden.folded.push(...members);
+    const where = parent ? shortAddress(parent.id) : cid;
+    const classes = [...new Set(devs.map((d) => shortClass(d)))];
+    const lines = [clip(`${devs.length} platform functions`), clip(driverSummary(devs)), clip(countSummary(devs.map((d) => shortClass(d))))];
+    const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
+    const n: SceneNode = { id, kind: 'fold', group: box, parent: parent?.id ?? null, children: [], lines, classes: ['fold', 'prim-bridge', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: 'bridge', address: null, numaNode: numa, members, title: `Platform functions of ${where} (${classes.length} kinds)`, ...boxSize(lines) };
+    this.nodes.push(n);
+    if (!parent || parent.group !== box) {
+      const f = this.frame(cid, box, home);
+      f.units!.push(id);
+      (n as { parent: string | null }).parent = parent?.id ?? f.id;
+    }
+    if (parent) {
+      parent.children.push(id);
+      this.edges.push({ id: `e:${parent.id}>${id}`, source: parent.id, target: id, classes: ['tree-edge', 'fold-edge', ...(parent.group !== box ? ['cross-numa'] : [])], width: 1.2 });
+    }
+  }
+
+  /** Folded VFs of one PF: one group per NUMA box the VFs sit in (normally the PF's). */
+  private emitVfGroups(vfs: readonly string[], pf: SceneNode): void {
+    const byBox = new Map<string, PciDevice[]>();
+    for (const a of vfs) {
+      const d = this.byAddr.get(a)!;
+      const box = numaGroupId(d.numaNode);
+      byBox.set(box, [...(byBox.get(box) ?? []), d]);
+    }
+    for (const [box, devs] of byBox) {
+      const id = box === pf.group ? `vfs:${pf.id}` : `vfs:${pf.id}@${box}`;
+      const members = devs.map((d) => d.address);
+      this.hidden.collapsedVfs.push(...members);
+      const roles = roleSummary(devs);
+      const lines = [clip(`${devs.length} VF${devs.length === 1 ? '' : 's'} of ${shortAddress(pf.id)}`), clip(driverSummary(devs))];
+      if (roles) lines.push(clip(roles));
+      const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
+      this.nodes.push({ id, kind: 'vf-group', group: box, parent: pf.id, children: [], lines, classes: ['vf-group', 'prim-sriov-vf'], role: 'sriov-vf', address: null, numaNode: numa, vfs: members, members, pf: pf.id, title: `${devs.length} VFs of ${pf.id}: ${shortAddress(members[0]!)}…${shortAddress(members[members.length - 1]!)}`, ...boxSize(lines) });
+      pf.children.push(id);
+      this.edges.push({ id: `e:${pf.id}>${id}`, source: pf.id, target: id, classes: ['tree-edge', 'vf-edge', ...(box !== pf.group ? ['cross-numa'] : [])], width: 1.2 });
+    }
+  }
+
+  /** NUMA boxes (in package order, unknown last) with their CPU strips; only boxes with content. */
+  emitBoxes(): void {
+    const used = new Set(this.nodes.map((n) => n.group).filter((g): g is string => g !== null));
+    for (const n of this.t.numaNodes) used.add(numaGroupId(n.id));
+    const ids = [...used].map((g) => (g === 'numa:unknown' ? null : Number(g.slice(5))));
+    const pkgKey = (id: number | null) => (id === null ? Infinity : (packageOf(this.t, id) ?? 1e9));
+    ids.sort((a, b) => pkgKey(a) - pkgKey(b) || (a === null ? 1 : b === null ? -1 : a - b));
+    const boxes: SceneNode[] = [];
+    for (const id of ids) {
+      const gid = numaGroupId(id);
+      const numa = id === null ? undefined : this.t.numaNodes.find((n) => n.id === id);
+      const pkg = packageOf(this.t, id);
+      const devs = id === null ? this.t.pci.devices.filter((d) => d.numaNode === null) : [];
+      const { lines, title } = numaLines(numa, id, pkg, devs);
+      const classes = ['numa', id === null ? 'numa-unknown' : `numa-${id}`, ...(numa ? [`numa-kind-${numa.kind}`] : [])];
+      boxes.push({ id: gid, kind: 'numa', group: null, parent: null, children: [], lines, classes, role: null, address: null, numaNode: id, package: pkg, title, w: 0, h: 0 });
+      if (id !== null) {
+        const c = cpuLines(this.t, numa);
+        this.nodes.push({ id: `cpus:${id}`, kind: 'cpus', group: gid, parent: null, children: [], lines: c.lines, classes: ['cpus', `numa-${id}`, `numa-kind-${numa?.kind ?? 'dram'}`], role: null, address: null, numaNode: id, title: c.title, ...boxSize(c.lines) });
+      }
+    }
+    this.nodes.unshift(...boxes);
+  }
+
+  /** CXL devices → the CPU strip of the NUMA node their region's memory became. */
+  emitCxlEdges(): void {
+    const drawn = new Set(this.nodes.map((n) => n.id));
+    for (const m of this.t.cxl.memdevs) {
+      if (!m.pciAddress || !drawn.has(m.pciAddress)) continue;
+      for (const r of this.t.cxl.regions) {
+        if (r.numaNode === null || !(r.memdevs ?? []).includes(m.name) || !drawn.has(`cpus:${r.numaNode}`)) continue;
+        const size = r.sizeBytes !== null ? ` ${formatBytes(r.sizeBytes)}` : '';
+        this.edges.push({ id: `cxl:${m.pciAddress}>${r.name}`, source: m.pciAddress, target: `cpus:${r.numaNode}`, classes: ['cxl-edge'], label: `${m.name} → ${r.name}${size} → node ${r.numaNode}`, width: 2 });
+      }
+    }
+  }
+}
+
+export function buildScene(t: Snapshot, opts: SceneOptions = {}): Scene {
+  const b = new SceneBuilder(t, opts);
+  for (const g of buildTree(t)) {
+    const home = numaGroupId(g.node);
     for (const c of g.complexes) {
       const roots: Pending[] = [];
       for (const r of c.roots) {
-        if (pfOf.has(r.device.address)) continue;
-        const p = visit(r);
+        if (b.isVf(r.device.address)) continue;
+        const p = b.visit(r);
         if (p) roots.push(p);
       }
-      if (roots.length === 0 && filtering) continue;
-      const cid = `rc:${c.id}`;
-      const lines = [c.id, c.hostBridge?.behind ? clip(`root complex behind ${c.hostBridge.behind}`) : 'root complex'];
-      const rc: SceneNode = { id: cid, kind: 'complex', group: gid, parent: 'machine', children: [], lines, classes: ['complex', g.node === null ? 'numa-unknown' : `numa-${g.node}`], role: null, address: null, numaNode: g.node, ...boxSize(lines) };
-      groupNodes.push(rc);
-      groupEdges.push({ id: `e:machine>${cid}`, source: 'machine', target: cid, classes: ['rc-edge'] });
-      const emit = (p: Pending, parent: SceneNode) => {
-        const d = p.d;
-        const lines = deviceLines(d);
-        const classes = deviceClasses(d);
-        if (p.context) classes.push('context');
-        if (p.via.length) classes.push('via-hidden');
-        const n: SceneNode = { id: d.address, kind: 'device', group: gid, parent: parent.id, children: [], lines, classes, role: primaryRole(d), address: d.address, numaNode: d.numaNode, via: p.via, ...boxSize(lines) };
-        groupNodes.push(n);
-        parent.children.push(n.id);
-        const ec = ['tree-edge'];
-        if (p.via.length) ec.push('via-hidden');
-        if (pfOf.get(d.address) === parent.id) ec.push('vf-edge');
-        groupEdges.push({ id: `e:${parent.id}>${n.id}`, source: parent.id, target: n.id, classes: ec });
-        for (const k of p.kids) emit(k, n);
-        if (p.vfGroup.length) {
-          hidden.collapsedVfs.push(...p.vfGroup);
-          const vid = `vfs:${d.address}`;
-          const vl = [`+${p.vfGroup.length} VF${p.vfGroup.length === 1 ? '' : 's'} (collapsed)`, clip(`${shortAddress(p.vfGroup[0]!)}…${shortAddress(p.vfGroup[p.vfGroup.length - 1]!)}`)];
-          groupNodes.push({ id: vid, kind: 'vf-group', group: gid, parent: n.id, children: [], lines: vl, classes: ['vf-group', 'prim-sriov-vf'], role: 'sriov-vf', address: null, numaNode: d.numaNode, vfs: p.vfGroup, pf: d.address, ...boxSize(vl) });
-          n.children.push(vid);
-          groupEdges.push({ id: `e:${n.id}>${vid}`, source: n.id, target: vid, classes: ['tree-edge', 'vf-edge'] });
-        }
-      };
-      for (const r of roots) emit(r, rc);
+      b.emitChildren(roots, null, c.id, home);
     }
-    const lines = numaLines(numa, g.node);
-    const groupClasses = ['numa', g.node === null ? 'numa-unknown' : `numa-${g.node}`];
-    if (numa) groupClasses.push(`numa-kind-${numa.kind}`);
-    nodes.push({ id: gid, kind: 'numa', group: null, parent: null, children: [], lines, classes: groupClasses, role: null, address: null, numaNode: g.node, w: 0, h: 0 });
-    for (const n of groupNodes) if (n.parent === 'machine') machineKids.push(n.id);
-    nodes.push(...groupNodes);
-    edges.push(...groupEdges);
   }
-  return { nodes, edges, hidden };
+  b.emitBoxes();
+  b.emitCxlEdges();
+  return { nodes: b.nodes, edges: b.edges, hidden: b.hidden };
 }
 
 const addrKey = (a: string) => a.replace(/^([0-9a-f]+):/i, (_, d: string) => `${d.padStart(8, '0')}:`);

@@ -10,7 +10,7 @@ export function searchText(d: PciDevice): string {
     d.vendorName ?? '',
     d.deviceName ?? '',
     d.className ?? '',
-    `${d.vendorId.replace(/^0x/, '')}:${d.deviceId.replace(/^0x/, '')}`,
+    `${(d.vendorId ?? '?').replace(/^0x/, '')}:${(d.deviceId ?? '?').replace(/^0x/, '')}`,
     d.driver ?? '',
     d.driverOverride ?? '',
     ...d.osDevices.flatMap((o) => [o.name, o.via ?? '']),

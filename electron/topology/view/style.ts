@@ -30,28 +30,38 @@ export interface RoleStyle {
   readonly border: Readonly<Record<ThemeName, string>>;
   readonly shape: 'round-rectangle' | 'rectangle' | 'cut-rectangle';
   readonly dashed?: boolean;
+  /** Border width in px (default 1.5). */
+  readonly borderWidth?: number;
 }
 
+/**
+ * Okabe & Ito's colour-blind-safe palette (orange #E69F00, sky blue #56B4E9, bluish green
+ * #009E73, yellow #F0E442, blue #0072B2, vermillion #D55E00, reddish purple #CC79A7) as
+ * borders, with light tints as fills (dark tones in the dark theme). Where two roles
+ * share a hue they differ by shape and border: DPDK-bound is a cut-corner box with a
+ * thick solid border, DPDK-capable a rounded box with a dashed border, a plain NIC a
+ * thin grey border; the same for SPDK (userspace) vs NVMe (kernel).
+ */
 export const ROLE_STYLE: Readonly<Record<ViewRole, RoleStyle>> = {
-  dpdk: { label: 'DPDK-bound', meaning: 'bound to vfio-pci / uio (userspace)', fill: { light: '#ffc9c9', dark: '#7a1f1f' }, border: { light: '#c92a2a', dark: '#ff8787' }, shape: 'round-rectangle' },
-  spdk: { label: 'SPDK NVMe', meaning: 'NVMe on a userspace driver', fill: { light: '#d0bfff', dark: '#3f2a7a' }, border: { light: '#6741d9', dark: '#b197fc' }, shape: 'round-rectangle' },
-  rdma: { label: 'RDMA', meaning: 'has an InfiniBand/RoCE device', fill: { light: '#ffd8a8', dark: '#6b3a06' }, border: { light: '#e8590c', dark: '#ffa94d' }, shape: 'round-rectangle' },
-  cxl: { label: 'CXL', meaning: 'CXL memory device', fill: { light: '#99e9f2', dark: '#0b4f5a' }, border: { light: '#0c8599', dark: '#66d9e8' }, shape: 'round-rectangle' },
-  gpu: { label: 'GPU', meaning: 'display / accelerator', fill: { light: '#b2f2bb', dark: '#1d4d27' }, border: { light: '#2b8a3e', dark: '#8ce99a' }, shape: 'round-rectangle' },
-  nvme: { label: 'NVMe', meaning: 'NVMe on the kernel driver', fill: { light: '#eeddd0', dark: '#4a3426' }, border: { light: '#8d5a3b', dark: '#d9a47f' }, shape: 'round-rectangle' },
-  'dpdk-capable': { label: 'DPDK-capable', meaning: 'NIC with a DPDK PMD (kernel-bound)', fill: { light: '#fff0f0', dark: '#3d2626' }, border: { light: '#f08c8c', dark: '#e09a9a' }, shape: 'round-rectangle' },
-  'sriov-pf': { label: 'SR-IOV PF', meaning: 'physical function with VFs', fill: { light: '#d0ebff', dark: '#183b5c' }, border: { light: '#1971c2', dark: '#74c0fc' }, shape: 'round-rectangle' },
-  'sriov-vf': { label: 'SR-IOV VF', meaning: 'virtual function', fill: { light: '#eef7ff', dark: '#1c2a38' }, border: { light: '#74c0fc', dark: '#4d7ea8' }, shape: 'round-rectangle', dashed: true },
-  switch: { label: 'Switch port', meaning: 'PCIe switch up/downstream port', fill: { light: '#f4f6c4', dark: '#43451a' }, border: { light: '#8f9400', dark: '#d8dc6a' }, shape: 'rectangle' },
-  'root-port': { label: 'Root port', meaning: 'PCIe root port', fill: { light: '#e9ecef', dark: '#2f343a' }, border: { light: '#495057', dark: '#adb5bd' }, shape: 'rectangle' },
-  bridge: { label: 'Bridge', meaning: 'PCI bridge / host bridge', fill: { light: '#f1f3f5', dark: '#2a2e33' }, border: { light: '#868e96', dark: '#868e96' }, shape: 'rectangle' },
-  other: { label: 'Other', meaning: 'no special role', fill: { light: '#ffffff', dark: '#1e2125' }, border: { light: '#adb5bd', dark: '#5c636a' }, shape: 'round-rectangle' },
+  dpdk: { label: 'DPDK-bound', meaning: 'bound to vfio-pci / uio (userspace)', fill: { light: '#f6d5bf', dark: '#5c2a08' }, border: { light: '#D55E00', dark: '#ff8c42' }, shape: 'cut-rectangle', borderWidth: 3 },
+  spdk: { label: 'SPDK NVMe', meaning: 'NVMe on a userspace driver', fill: { light: '#f1d6e6', dark: '#4d2440' }, border: { light: '#a8467f', dark: '#e3a3c9' }, shape: 'cut-rectangle', borderWidth: 3 },
+  rdma: { label: 'RDMA', meaning: 'has an InfiniBand/RoCE device', fill: { light: '#fbe7bd', dark: '#574000' }, border: { light: '#b57d00', dark: '#E69F00' }, shape: 'round-rectangle', borderWidth: 2 },
+  cxl: { label: 'CXL', meaning: 'CXL memory device', fill: { light: '#c4ecdf', dark: '#00402e' }, border: { light: '#009E73', dark: '#3fd1a6' }, shape: 'round-rectangle', borderWidth: 2 },
+  gpu: { label: 'GPU', meaning: 'display / accelerator', fill: { light: '#cbe0f0', dark: '#0b3350' }, border: { light: '#0072B2', dark: '#5cb3e8' }, shape: 'round-rectangle', borderWidth: 2 },
+  nvme: { label: 'NVMe', meaning: 'NVMe on the kernel driver', fill: { light: '#f7ebf2', dark: '#35202d' }, border: { light: '#CC79A7', dark: '#CC79A7' }, shape: 'round-rectangle' },
+  'dpdk-capable': { label: 'DPDK-capable', meaning: 'NIC with a DPDK PMD (kernel-bound)', fill: { light: '#fcefe6', dark: '#3a2518' }, border: { light: '#D55E00', dark: '#ff8c42' }, shape: 'round-rectangle', dashed: true },
+  'sriov-pf': { label: 'SR-IOV PF', meaning: 'physical function with VFs', fill: { light: '#dcf0fb', dark: '#173a4f' }, border: { light: '#2b8fc7', dark: '#56B4E9' }, shape: 'round-rectangle', borderWidth: 2 },
+  'sriov-vf': { label: 'SR-IOV VF', meaning: 'virtual function', fill: { light: '#f0f8fd', dark: '#1b2a33' }, border: { light: '#56B4E9', dark: '#56B4E9' }, shape: 'round-rectangle', dashed: true },
+  switch: { label: 'Switch port', meaning: 'PCIe switch up/downstream port', fill: { light: '#fbf7c9', dark: '#45421a' }, border: { light: '#8c8200', dark: '#F0E442' }, shape: 'rectangle' },
+  'root-port': { label: 'Root port', meaning: 'PCIe root port', fill: { light: '#e6e6e6', dark: '#30343a' }, border: { light: '#555555', dark: '#b0b0b0' }, shape: 'rectangle' },
+  bridge: { label: 'Bridge / platform', meaning: 'PCI bridge, host bridge, folded platform functions', fill: { light: '#f2f2f2', dark: '#2a2e33' }, border: { light: '#999999', dark: '#8a8a8a' }, shape: 'rectangle' },
+  other: { label: 'Other', meaning: 'no special role', fill: { light: '#ffffff', dark: '#1e2125' }, border: { light: '#999999', dark: '#6a6a6a' }, shape: 'round-rectangle', borderWidth: 1 },
 };
 
 /** Markers drawn over the role style. */
 export const MARKER_STYLE = {
-  downgraded: { label: 'Link downgraded', meaning: 'trained below its max speed/width', colour: { light: '#e8590c', dark: '#ff922b' }, width: 3 },
-  localityUnknown: { label: 'Locality unknown', meaning: 'numa_node -1, no usable local_cpulist', colour: { light: '#868e96', dark: '#adb5bd' } },
+  downgraded: { label: 'Link downgraded', meaning: 'trained below what both ends support (current vs capable shown)', colour: { light: '#D55E00', dark: '#ff8c42' }, width: 3 },
+  localityUnknown: { label: 'Locality unknown', meaning: 'numa_node -1 and no other rule names a node', colour: { light: '#999999', dark: '#b0b0b0' } },
 } as const;
 
 /** Colours of everything that is not a device. */

@@ -2,7 +2,7 @@
 // layout's positions, as plain element definitions for a `preset` layout. Pure; no
 // Cytoscape instance, no DOM.
 import type { Snapshot } from '../../../electron/topology/model';
-import { layoutScene, type Layout } from '../../../electron/topology/view/layout';
+import { layoutScene, type Layout, type LayoutOptions } from '../../../electron/topology/view/layout';
 import { buildScene, type Scene, type SceneOptions } from '../../../electron/topology/view/scene';
 import { FONT } from '../../../electron/topology/view/style';
 
@@ -29,17 +29,19 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
     if (n.role) data['role'] = n.role;
     if (n.numaNode !== null) data['numa'] = n.numaNode;
     if (n.vfs) data['vfs'] = n.vfs;
+    if (n.members) data['members'] = n.members;
     if (n.pf) data['pf'] = n.pf;
     if (n.via?.length) data['via'] = n.via;
-    // NUMA groups are plain nodes drawn behind the devices with the layout's box (not
-    // Cytoscape compounds: we know the box, and compounds cost a lot on big graphs).
-    const g = n.kind === 'numa' ? layout.groups.get(n.id) : undefined;
-    if (n.kind === 'numa' && !g) continue; // an empty group is not drawn
+    if (n.title) data['title'] = n.title;
+    // NUMA boxes and root-complex frames are plain nodes drawn behind the devices with the
+    // layout's box (not Cytoscape compounds: we know the box, and compounds cost a lot on big graphs).
+    const g = n.kind === 'numa' ? layout.groups.get(n.id) : n.kind === 'complex' ? layout.frames.get(n.id) : undefined;
+    if ((n.kind === 'numa' || n.kind === 'complex') && !g) continue; // an empty box is not drawn
     if (g) {
       data.w = g.x2 - g.x1;
       data.h = g.y2 - g.y1;
-      // The label sits at the box's top-left.
-      data['lmx'] = ([...(data.label as string)].length * FONT.charWidth - (g.x2 - g.x1)) / 2 + 4;
+      // The label sits at the box's top-left (above a NUMA box, inside a frame).
+      data['lmx'] = ([...(data.label as string)].length * FONT.charWidth - (g.x2 - g.x1)) / 2 + (n.kind === 'complex' ? 6 : 4);
     }
     const p = g ? { x: (g.x1 + g.x2) / 2, y: (g.y1 + g.y2) / 2 } : layout.positions.get(n.id);
     out.push({ group: 'nodes', data, classes: n.classes.join(' '), ...(p ? { position: { x: p.x, y: p.y } } : {}) });
@@ -60,13 +62,15 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
   }
   for (const e of scene.edges) {
     const cls = inGrid.has(e.id) ? [...e.classes, 'in-grid'] : e.classes;
-    out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target }, classes: cls.join(' ') });
+    const data: ElementDef['data'] = { id: e.id, source: e.source, target: e.target, ew: e.width ?? 1.2 };
+    if (e.label) data['label'] = e.label;
+    out.push({ group: 'edges', data, classes: cls.join(' ') });
   }
   return out;
 }
 
-export function buildElements(t: Snapshot, opts: SceneOptions = {}): Elements {
+export function buildElements(t: Snapshot, opts: SceneOptions = {}, layoutOpts: LayoutOptions = {}): Elements {
   const scene = buildScene(t, opts);
-  const layout = layoutScene(scene);
+  const layout = layoutScene(scene, layoutOpts);
   return { scene, layout, elements: toElements(scene, layout) };
 }

@@ -31,8 +31,6 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
         'min-zoomed-font-size': MIN_ZOOMED_FONT_PX,
       },
     },
-    { selector: 'node.machine', style: { shape: 'round-rectangle', 'background-color': th.machineFill, 'border-color': th.machineFill, color: th.machineText, 'font-weight': 'bold' } },
-    { selector: 'node.machine.arch-aarch64', style: { 'border-color': '#f76707', 'border-width': 4 } },
     { selector: 'node.cpus', style: { shape: 'round-rectangle', 'background-color': th.cpusFill, 'border-color': th.cpusBorder } },
     { selector: 'node.complex', style: { shape: 'cut-rectangle', 'background-color': th.complexFill, 'border-color': th.complexBorder } },
     {
@@ -59,26 +57,60 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
       },
     },
     { selector: 'node.numa.numa-unknown', style: { 'background-color': th.unknownFill, 'border-style': 'dashed' } },
+    {
+      // Root-complex frames: behind the devices, above the NUMA box (inserted after it); a
+      // click on the frame's empty area shows the root complex.
+      selector: 'node.complex',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': th.complexFill,
+        'background-opacity': 0.35,
+        'border-color': th.complexBorder,
+        'border-width': 1,
+        'z-index-compare': 'manual',
+        'z-index': 0,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': 16,
+        'text-margin-x': 'data(lmx)',
+        color: th.muted,
+        'font-weight': 'bold',
+        'min-zoomed-font-size': 3,
+      },
+    },
   ];
   for (const [role, st] of Object.entries(ROLE_STYLE) as Array<[ViewRole, (typeof ROLE_STYLE)[ViewRole]]>) {
     rules.push({ selector: `node.prim-${role}`, style: { shape: st.shape, 'background-color': st.fill[theme], 'border-color': st.border[theme], ...(st.dashed ? { 'border-style': 'dashed' } : {}) } });
   }
   rules.push(
     { selector: 'node.vf-group', style: { 'border-style': 'dashed', 'border-width': 2 } },
+    { selector: 'node.fold', style: { 'background-color': th.gridFill, 'border-style': 'dashed', 'border-width': 1.5, shape: 'round-rectangle' } },
     { selector: 'node.locality-unknown', style: { 'border-style': 'dotted' } },
     { selector: 'node.link-downgraded', style: { 'border-color': MARKER_STYLE.downgraded.colour[theme], 'border-width': MARKER_STYLE.downgraded.width, 'border-style': 'dashed' } },
     { selector: 'node.context', style: { opacity: 0.55 } },
     {
       selector: 'edge',
       style: {
-        width: 1.2,
+        width: 'data(ew)',
         'line-color': th.edge,
         'curve-style': 'taxi',
         'taxi-direction': 'rightward',
         'taxi-turn': 24,
+        'font-family': FONT.family,
+        'font-size': FONT.size - 1,
+        'text-background-color': th.background,
+        'text-background-opacity': 0.85,
+        'text-background-padding': 2,
+        'min-zoomed-font-size': MIN_ZOOMED_FONT_PX,
       },
     },
-    { selector: 'edge.cpu-edge, edge.vf-edge, edge.via-hidden', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.vf-edge, edge.via-hidden, edge.fold-edge', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.link-downgraded', style: { 'line-color': MARKER_STYLE.downgraded.colour[theme], 'line-style': 'dashed' } },
+    // Edges between boxes (a subtree in another NUMA node; a CXL device to its memory node): straight.
+    { selector: 'edge.cross-numa', style: { 'curve-style': 'straight', 'line-style': 'dashed' } },
+    { selector: 'edge.cxl-edge', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 40, 'line-color': ROLE_STYLE.cxl.border[theme], 'line-style': 'dashed', 'target-arrow-shape': 'triangle', 'target-arrow-color': ROLE_STYLE.cxl.border[theme], label: 'data(label)', color: th.text } },
+    // The link of every edge on the selected device's path is spelled out.
+    { selector: 'edge.path[label]', style: { label: 'data(label)', color: th.text } },
     { selector: 'edge.in-grid', style: { display: 'none' } },
     {
       selector: 'node.grid-frame',

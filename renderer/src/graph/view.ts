@@ -13,6 +13,8 @@ import { cacheLabelSizes, cullOffscreen, styleFresh } from './cyfast';
 
 /** Below this zoom the 11 px labels cannot be read. */
 export const READABLE_ZOOM = 0.7;
+/** Margin around the fitted picture, px. */
+export const FIT_PAD = 16;
 
 export interface HoverInfo {
   readonly id: string;
@@ -57,7 +59,7 @@ export class GraphView {
     cacheLabelSizes(this.cy);
     this.cy.on('tap', 'node', (e: EventObject) => {
       const n = e.target as NodeSingular;
-      if (n.data('kind') === 'vf-group') {
+      if (n.data('kind') === 'vf-group' || n.data('kind') === 'fold') {
         this.activateCbs.forEach((cb) => cb(n.id()));
         return;
       }
@@ -107,7 +109,7 @@ export class GraphView {
   onHover(cb: (h: HoverInfo | null) => void): void {
     this.hoverCbs.push(cb);
   }
-  /** Activation of a collapsed-VF counter (tap or Enter). */
+  /** Activation of a folded group (VFs, platform functions): tap or Enter. */
   onActivate(cb: (id: string) => void): void {
     this.activateCbs.push(cb);
   }
@@ -125,7 +127,10 @@ export class GraphView {
       this.texts = new Map(snapshot.pci.devices.map((d) => [d.address, searchText(d)] as const));
     }
     const sel = this.selectedId();
-    this.current = buildElements(snapshot, opts);
+    document.body.dataset['rendered'] = 'false';
+    // Lay out for this window's graph area, so the picture opens fitted and readable.
+    const pad = 2 * FIT_PAD;
+    this.current = buildElements(snapshot, opts, { viewport: { w: Math.max(320, this.cy.width()), h: Math.max(240, this.cy.height()) }, chrome: { w: pad, h: pad } });
     const t1 = performance.now();
     const big = this.current.scene.nodes.length > 400;
     const cy = this.cy;
@@ -154,6 +159,23 @@ export class GraphView {
     if (this.matches.length) this.highlightMatches();
     this.lastRenderMs = performance.now() - t0;
     this.lastTimings = { build: t1 - t0, add: t2 - t1, total: this.lastRenderMs, remove: tr - t1, insert: ta - tr + (tb - ts), style: ts - ta + (t2 - tb) };
+    this.signalRendered();
+  }
+
+  private renderSeq = 0;
+  /**
+   * The app's render-complete signal: body[data-rendered=true] (and data-render-seq
+   * counting loads) once Cytoscape has drawn a frame of this load. Tests and the
+   * benchmark wait on it instead of on elapsed time.
+   */
+  private signalRendered(): void {
+    const seq = (this.renderSeq += 1);
+    this.cy.one('render', () => {
+      if (seq !== this.renderSeq) return;
+      document.body.dataset['renderSeq'] = String(seq);
+      document.body.dataset['rendered'] = 'true';
+    });
+    this.cy.forceRender();
   }
 
   setTheme(theme: ThemeName): void {
@@ -209,16 +231,29 @@ export class GraphView {
     this.selectCbs.forEach((cb) => cb(id));
   }
 
-  /** Highlight devices matching the query; returns the drawn node ids that match (VF counters for folded VFs). */
+  /** Addresses of the devices matching the query, in model order (drawn or folded). */
+  matchAddresses(query: string): string[] {
+    const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return [];
+    const out: string[] = [];
+    for (const [addr, text] of this.texts) if (words.every((w) => text.includes(w))) out.push(addr);
+    return out;
+  }
+
+  /** The folded group (VFs or platform functions) standing for an address that is not drawn itself. */
+  groupOf(address: string): string | null {
+    if (!this.current) return null;
+    for (const n of this.current.scene.nodes) if (n.members?.includes(address)) return n.id;
+    return null;
+  }
+
+  /** Highlight devices matching the query; returns the drawn node ids that match (the group for a folded member). */
   search(query: string): string[] {
-    const q = query.trim().toLowerCase();
     const hits = new Set<string>();
-    if (q && this.current) {
-      const words = q.split(/\s+/);
+    if (this.current) {
       const folded = new Map<string, string>();
-      for (const n of this.current.scene.nodes) for (const vf of n.vfs ?? []) folded.set(vf, n.id);
-      for (const [addr, text] of this.texts) {
-        if (!words.every((w) => text.includes(w))) continue;
+      for (const n of this.current.scene.nodes) for (const m of n.members ?? []) folded.set(m, n.id);
+      for (const addr of this.matchAddresses(query)) {
         if (this.cy.getElementById(addr).nonempty()) hits.add(addr);
         else if (folded.has(addr)) hits.add(folded.get(addr)!);
       }
@@ -247,22 +282,15 @@ export class GraphView {
     this.highlightMatches();
   }
 
-  /** Initial view: everything if readable, else readable from the top-left. */
+  /** Initial view: the whole picture, fitted (the layout was shaped for this window). */
   fit(): void {
     this.fitAll();
-    // A big tree fitted whole is unreadable: start where labels can be read, at the
-    // top-left (NUMA node 0's first devices); Fit or '0' shows everything.
-    if (this.cy.zoom() < READABLE_ZOOM && this.current) {
-      const z = 0.85;
-      const b = this.current.layout.bounds;
-      this.cy.viewport({ zoom: z, pan: { x: 16 - b.x1 * z, y: 16 - b.y1 * z } });
-    }
   }
   /** Fit from the layout's own bounds (asking Cytoscape for a bounding box would style every element first). */
   fitAll(): void {
     if (!this.current) return;
     const b = this.current.layout.bounds;
-    const pad = 24;
+    const pad = FIT_PAD;
     const w = Math.max(1, this.cy.width() - 2 * pad);
     const h = Math.max(1, this.cy.height() - 2 * pad);
     const z = Math.min(this.cy.maxZoom(), Math.max(this.cy.minZoom(), Math.min(w / Math.max(1, b.x2 - b.x1), h / Math.max(1, b.y2 - b.y1), 1.5)));

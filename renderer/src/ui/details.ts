@@ -116,8 +116,10 @@ export function renderNode(el: HTMLElement, id: string, t: Snapshot, cb: Details
     rows.push(['Local endpoints', devs.length ? list : 'none']);
     el.append(table(rows));
   } else if (id.startsWith('rc:')) {
-    const hb = (t.pci.hostBridges ?? []).find((x) => `rc:${x.id}` === id);
-    el.append(h('h2', {}, `Root complex ${id.slice(3)}`));
+    // A complex split over NUMA boxes has one frame per box: rc:ID@numa:N.
+    const rcId = id.slice(3).replace(/@.*$/, '');
+    const hb = (t.pci.hostBridges ?? []).find((x) => x.id === rcId);
+    el.append(h('h2', {}, `Root complex ${rcId}`));
     el.append(table([
       ['Domain / bus', hb ? `${hb.domain} / ${hb.bus}` : 'unknown'],
       ['NUMA node', hb?.numaNode === null || hb === undefined ? 'unknown' : String(hb.numaNode)],
