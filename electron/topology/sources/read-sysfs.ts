@@ -4,6 +4,7 @@
 // left to build/ and annotate/.
 import { posix } from 'node:path';
 import type {
+  AerCounters,
   CxlDecoder,
   CxlInfo,
   CxlMemdev,
@@ -12,6 +13,7 @@ import type {
   Cpu,
   Diagnostic,
   HostBridge,
+  HugepagePool,
   LinkInfo,
   NumaKind,
   NumaNode,
@@ -21,6 +23,7 @@ import type {
   SriovInfo,
 } from '../model';
 import { USERSPACE_DRIVERS } from '../drivers';
+import { aerTotal, parseAerCounters } from '../parse/aer';
 import { canonicalCpuList, formatCpuList, MAX_LIST_ID, parseCpuList, parseCpuMask } from '../parse/cpulist';
 import { formatMidr, midrFromCpuinfo, parseMidrEl1 } from '../parse/midr';
 import {
@@ -317,6 +320,33 @@ function readDriver(f: FunctionReader, fromUevent: string | null | undefined): {
 }
 
 /** One function's record: every attribute file read, nothing looked up. */
+/**
+ * AER counters (only functions with the AER capability have the files: one failed open
+ * for the others, as aer_dev_correctable answers for all three).
+ */
+function readAer(f: FunctionReader): AerCounters | null {
+  const files = ['aer_dev_correctable', 'aer_dev_nonfatal', 'aer_dev_fatal'] as const;
+  const first = f.rd(files[0]);
+  if (first === null) return null;
+  const parsed = files.map((name, i) => {
+    const raw = i === 0 ? first : f.rd(name);
+    const c = parseAerCounters(raw);
+    if (raw !== null && c === null) f.bad(name, raw, 'AER counters');
+    return [name, c] as const;
+  });
+  const nonZero: Record<string, Record<string, number>> = {};
+  for (const [name, c] of parsed) {
+    const nz = Object.entries(c ?? {}).filter(([, v]) => v > 0);
+    if (nz.length) nonZero[name] = Object.fromEntries(nz);
+  }
+  return {
+    correctable: aerTotal(parsed[0]![1]),
+    nonfatal: aerTotal(parsed[1]![1]),
+    fatal: aerTotal(parsed[2]![1]),
+    ...(Object.keys(nonZero).length ? { nonZero } : {}),
+  };
+}
+
 function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMap<string, string>, parentListed: boolean): PciFunctionRecord {
   const { address, dir } = r;
   const f = new FunctionReader(root, d, dir, address);
@@ -333,6 +363,7 @@ function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMa
   if (parent && !parentListed) d.warn(`${dir}`, `parent bridge ${parent} is not listed in sys/bus/pci/devices`, address);
   const slotKey = address.slice(0, address.lastIndexOf('.'));
   const label = f.rd('label')?.trim() || null;
+  const aer = readAer(f);
   const fn: PciFunctionFacts = {
     address,
     parent,
@@ -362,6 +393,7 @@ function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMa
     roles: [],
     roleReasons: [],
     portKindSource: fromConfig ? 'config' : 'shape',
+    ...(aer ? { aer } : {}),
   };
   return { fn, from: dir };
 }
@@ -505,6 +537,22 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): OsDevi
   return [...out.values()].flat();
 }
 
+/** `nodeN/hugepages/hugepages-<size>kB/{nr,free}_hugepages`; null when the folder is absent. */
+function readNodeHugepages(root: SysfsRoot, d: Diags, dir: string): HugepagePool[] | null {
+  const base = `${dir}/hugepages`;
+  const pools = root.list(base).map((n) => /^hugepages-(\d{1,10})kB$/.exec(n)).filter((m): m is RegExpExecArray => m !== null);
+  if (!pools.length) return null;
+  const count = (p: string) => {
+    const raw = root.readOptional(p);
+    const v = parseIntValue(raw);
+    if (raw !== null && (v === null || v < 0)) d.warn(p, `unrecognised page count "${raw.trim().slice(0, 40)}"`);
+    return v !== null && v >= 0 ? v : null;
+  };
+  return pools
+    .map((m) => ({ sizeKb: Number(m[1]), total: count(`${base}/${m[0]}/nr_hugepages`), free: count(`${base}/${m[0]}/free_hugepages`) }))
+    .sort((a, b) => a.sizeKb - b.sizeKb);
+}
+
 function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
   const base = 'sys/devices/system/node';
   const ids = root
@@ -532,7 +580,8 @@ function readNuma(root: SysfsRoot, d: Diags): NumaNode[] {
     const distances = parseDistances(distRaw);
     if (distRaw !== null && distances === null) d.warn(`${dir}/distance`, `unrecognised distances "${distRaw.trim().slice(0, 40)}"`);
     const kind: NumaKind = cpus === '' ? 'cpuless' : 'dram';
-    nodes.push({ id, cpus, memoryBytes, distances: distances ?? [], kind, kindReason: cpus === '' ? 'no CPUs in cpulist' : 'has CPUs' });
+    const hugepages = readNodeHugepages(root, d, dir);
+    nodes.push({ id, cpus, memoryBytes, distances: distances ?? [], kind, kindReason: cpus === '' ? 'no CPUs in cpulist' : 'has CPUs', ...(hugepages ? { hugepages } : {}) });
   }
   for (const n of nodes) {
     if (n.distances.length !== 0 && n.distances.length !== nodes.length) {
@@ -831,7 +880,33 @@ function readMachine(root: SysfsRoot, d: Diags, cpuinfo: Array<Record<string, st
     totalMemoryBytes: parseNodeMemTotal(root.readOptional('proc/meminfo', MAX_PROC_BYTES)),
     vendor: dmi('sys_vendor'),
     product: dmi('product_name'),
+    ...readPlacementFacts(root, d),
   };
+}
+
+/**
+ * Facts placement advice needs, each only when the input has it: isolated and nohz_full
+ * CPUs, and whether an IOMMU is on (entries of /sys/kernel/iommu_groups; an empty folder
+ * means none, an absent one that the input does not say).
+ */
+function readPlacementFacts(root: SysfsRoot, d: Diags): Pick<MachineFacts, 'isolatedCpus' | 'nohzFullCpus' | 'iommu'> {
+  const out: { isolatedCpus?: string | null; nohzFullCpus?: string | null; iommu?: MachineFacts['iommu'] } = {};
+  const list = (key: 'isolatedCpus' | 'nohzFullCpus', p: string) => {
+    const raw = root.readOptional(p);
+    if (raw === null) return;
+    const t = raw.trim();
+    const v = t === '' || t === '(null)' ? '' : canonicalCpuList(t);
+    if (v === null) d.warn(p, `unrecognised CPU list "${t.slice(0, 40)}"`);
+    out[key] = v;
+  };
+  list('isolatedCpus', 'sys/devices/system/cpu/isolated');
+  list('nohzFullCpus', 'sys/devices/system/cpu/nohz_full');
+  if (root.exists('sys/kernel/iommu_groups')) {
+    const groups = root.list('sys/kernel/iommu_groups').filter((n) => /^\d+$/.test(n)).length;
+    const units = root.list('sys/class/iommu');
+    out.iommu = { groups, ...(units.length ? { units } : {}) };
+  }
+  return out;
 }
 
 /** Read everything the engine needs from a sysfs/procfs root into records. Never throws on data. */
