@@ -2,7 +2,7 @@
 // lists its own flags and only those, an unknown flag is an error with that command's
 // usage (exit 2), every command file is registered. Runs the real CLI (bin/topolens.cjs).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../electron/cli/main';
@@ -24,6 +24,14 @@ describe('command registry', () => {
       expect(c.options['help'], c.name).toBeUndefined(); // the dispatcher adds -h/--help
       expect(c.summary.length, c.name).toBeGreaterThan(10);
       expect(c.usage, c.name).toMatch(new RegExp(`^Usage: topolens ${c.name}\\b`));
+    }
+  });
+  it('command modules keep start-up cheap: value imports only from ../command or node: builtins (the rest inside run())', () => {
+    const dir = join(repo, 'electron/cli/commands');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
+      const src = readFileSync(join(dir, f), 'utf8');
+      const specs = [...src.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const spec of specs) expect(f === 'index.ts' || spec === '../command' || spec.startsWith('node:'), `${f} imports ${spec} at start-up`).toBe(true);
     }
   });
   it('top-level help lists every command; no command is an error with the list (exit 2)', () => {
