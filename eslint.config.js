@@ -58,14 +58,14 @@ export default tseslint.config(
   },
   {
     // The answers (matrix, advise, check) are shared with the renderer's panels: no Node,
-    // no I/O. They may use the engine's pure tables (annotate/roles' driver sets, parse/cpulist).
+    // no I/O. They may use the engine's pure tables (drivers, parse/cpulist).
     files: ['electron/topology/answers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           { regex: '^(electron(/.*)?|node:.*|fs|path|child_process)$', message: 'Answers are shared with the sandboxed renderer: no Node, no Electron.' },
           { group: ['**/renderer/**', '**/main/**', '**/preload/**', '**/cli/**'], message: 'The engine must not import app layers.' },
-          { group: ['**/sources/**', '**/load', '**/export/write-file'], message: 'Answers do no I/O: they read the Snapshot they are given.' },
+          { group: ['**/sources/**', '**/load', '**/annotate/**', '**/export/write-file'], message: 'Answers do no I/O and derive nothing: they read the Snapshot they are given.' },
         ],
       }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],

@@ -5,7 +5,7 @@
 // anything and never invents locality: unknown stays unknown, with a warning.
 import type { Cpu, HugepagePool, NumaNode, PciDevice, Snapshot } from '../model';
 import { formatCpuList, parseCpuList } from '../parse/cpulist';
-import { USERSPACE_DRIVERS } from '../annotate/roles';
+import { USERSPACE_DRIVERS } from '../drivers';
 
 export interface AdviseOptions {
   /** Polling cores wanted (default 2). */

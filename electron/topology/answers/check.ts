@@ -5,7 +5,7 @@
 // the evidence (file and value) and what to do. Pure and DOM/Node-free; it reads only
 // the model, so a fact the input does not have produces no finding, never a guess.
 import type { PciDevice, Snapshot } from '../model';
-import { USERSPACE_DRIVERS } from '../annotate/roles';
+import { USERSPACE_DRIVERS } from '../drivers';
 import { parseCpuList } from '../parse/cpulist';
 
 export type CheckKind = 'link' | 'numa-unknown' | 'cpuless-node' | 'sriov' | 'kernel-driver' | 'iommu-group' | 'aer' | 'hugepages';
@@ -156,7 +156,7 @@ function checkSriov(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
 
 function checkKernelDrivers(t: Snapshot, devs: readonly PciDevice[], forWhat: 'dpdk' | 'spdk'): Finding[] {
   if (t.source.kind === 'hwloc-xml') return [];
-  const wanted = (d: PciDevice) => isEndpoint(d) && (forWhat === 'dpdk' ? d.classCode.startsWith('0x0200') : d.classCode.toLowerCase() === NVME_CLASS);
+  const wanted = (d: PciDevice) => isEndpoint(d) && (forWhat === 'dpdk' ? (d.classCode ?? '').startsWith('0x0200') : (d.classCode ?? '').toLowerCase() === NVME_CLASS);
   return devs.filter((d) => wanted(d) && !(d.driver && (USERSPACE_DRIVERS.has(d.driver) || BIFURCATED.has(d.driver)))).map((d) => finding({
     severity: 'warning', check: 'kernel-driver', device: d.address,
     message: `${forWhat === 'dpdk' ? 'NIC' : 'NVMe controller'} is on ${d.driver ? `kernel driver ${d.driver}` : 'no driver'}, not a userspace one (${forWhat.toUpperCase()} cannot use it)`,
@@ -172,7 +172,7 @@ function checkIommuGroups(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
   const out: Finding[] = [];
   for (const [g, members] of [...groups].sort((a, b) => a[0] - b[0])) {
     if (members.length < 2 || !members.some((m) => inScope.has(m.address))) continue;
-    const matters = members.some((m) => /^0x0(2|3)|^0x12|^0x0108/.test(m.classCode) || (m.driver !== null && USERSPACE_DRIVERS.has(m.driver)));
+    const matters = members.some((m) => /^0x0(2|3)|^0x12|^0x0108/.test(m.classCode ?? '') || (m.driver !== null && USERSPACE_DRIVERS.has(m.driver)));
     out.push(finding({
       severity: matters ? 'warning' : 'info', check: 'iommu-group', device: members[0]!.address, devices: members.map((m) => m.address),
       message: `IOMMU group ${g} holds ${members.length} functions: ${members.map((m) => m.address).join(', ')}`,
@@ -203,7 +203,7 @@ function checkAer(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
 }
 
 function checkHugepages(t: Snapshot, devs: readonly PciDevice[], forWhat: 'dpdk' | 'spdk' | null): Finding[] {
-  const needs = devs.filter((d) => d.numaNode !== null && (d.roles.includes('dpdk') || d.roles.includes('spdk') || (forWhat === 'dpdk' && d.classCode.startsWith('0x0200')) || (forWhat === 'spdk' && d.classCode.toLowerCase() === NVME_CLASS)));
+  const needs = devs.filter((d) => d.numaNode !== null && (d.roles.includes('dpdk') || d.roles.includes('spdk') || (forWhat === 'dpdk' && (d.classCode ?? '').startsWith('0x0200')) || (forWhat === 'spdk' && (d.classCode ?? '').toLowerCase() === NVME_CLASS)));
   const byNode = new Map<number, PciDevice[]>();
   for (const d of needs) byNode.set(d.numaNode!, [...(byNode.get(d.numaNode!) ?? []), d]);
   const out: Finding[] = [];

@@ -182,7 +182,7 @@ export function matrixText(r: MatrixResult, devices: readonly PciDevice[]): stri
   if (r.devices.length === 0) lines.unshift('(no devices selected)');
   lines.push('Devices:');
   devices.forEach((d, i) => {
-    const name = [d.vendorName, d.deviceName].filter(Boolean).join(' ') || `[${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]`;
+    const name = [d.vendorName, d.deviceName].filter(Boolean).join(' ') || `[${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}]`;
     lines.push(`  ${r.labels[i]!.padEnd(Math.max(...r.labels.map((l) => l.length)))}  ${d.address}  ${name}${d.driver ? `  driver ${d.driver}` : ''}`);
   });
   lines.push('', 'Legend:', '');

@@ -6,10 +6,10 @@ import type { PciDevice, Snapshot } from '../model';
 
 /** Selector words besides the roles the annotator gives (see annotate/roles.ts). */
 const CLASS_WORDS: Readonly<Record<string, (d: PciDevice) => boolean>> = {
-  net: (d) => d.classCode.startsWith('0x02') || d.osDevices.some((o) => o.kind === 'net'),
-  nic: (d) => d.classCode.startsWith('0x02'),
-  accelerator: (d) => d.classCode.startsWith('0x12'),
-  storage: (d) => d.classCode.startsWith('0x01'),
+  net: (d) => (d.classCode ?? '').startsWith('0x02') || d.osDevices.some((o) => o.kind === 'net'),
+  nic: (d) => (d.classCode ?? '').startsWith('0x02'),
+  accelerator: (d) => (d.classCode ?? '').startsWith('0x12'),
+  storage: (d) => (d.classCode ?? '').startsWith('0x01'),
   endpoint: (d) => d.portKind === 'endpoint' || d.portKind === 'rc-endpoint',
   bridge: (d) => !isEndpoint(d),
 };
@@ -30,7 +30,7 @@ export function isEndpoint(d: PciDevice): boolean {
  */
 export function isDefaultDevice(d: PciDevice): boolean {
   if (!isEndpoint(d) || d.roles.includes('sriov-vf')) return false;
-  const c = d.classCode.toLowerCase();
+  const c = (d.classCode ?? '').toLowerCase();
   if (c.startsWith('0x02') || c.startsWith('0x12') || c.startsWith('0x03') || c === '0x010802') return true;
   return d.roles.some((r) => r === 'gpu' || r === 'rdma' || r === 'nvme' || r === 'spdk' || r === 'dpdk' || r === 'dpdk-capable' || r === 'cxl');
 }
