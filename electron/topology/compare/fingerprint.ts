@@ -32,7 +32,7 @@ function sriov(d: PciDevice): string {
 }
 
 function deviceLine(d: PciDevice): string {
-  const ids = `${d.vendorId.slice(2)}:${d.deviceId.slice(2)} ${d.subsystemVendorId?.slice(2) ?? '?'}:${d.subsystemDeviceId?.slice(2) ?? '?'} ${d.classCode.slice(2)}`;
+  const ids = `${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')} ${d.subsystemVendorId?.slice(2) ?? '?'}:${d.subsystemDeviceId?.slice(2) ?? '?'} ${(d.classCode?.slice(2) ?? '?')}`;
   return [
     d.address, ids, `up ${d.parent ?? d.hostBridge ?? '-'}`, `node ${d.numaNode ?? '?'}`, `cpus ${d.localCpus ?? '?'}`,
     `drv ${d.driver ?? '-'}`, `link ${link(d)}`, `sriov ${sriov(d)}`, `os ${osKinds(d)}`, `roles ${[...d.roles].sort().join(',') || '-'}`,

@@ -55,7 +55,7 @@ export interface FleetReport {
 
 function ids(s: Snapshot, address: string): string {
   const d = s.pci.devices.find((x) => x.address === address);
-  return d ? `${d.vendorId.slice(2)}:${d.deviceId.slice(2)}` : '?';
+  return d ? `${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}` : '?';
 }
 
 /** A diff as a flat list of differences (the fleet JSON contract's `differences`). */

@@ -43,7 +43,7 @@ export function changeLine(c: DeviceChange | MachineChange): string {
 function title(d: PciDevice | undefined): string {
   if (!d) return '';
   const name = d.deviceName ?? d.className ?? `class ${d.classCode}`;
-  return `  ${name} [${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]`;
+  return `  ${name} [${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}]`;
 }
 
 /** The diff as text, one line per difference; `a` and `b` name the devices. */
