@@ -68,8 +68,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (name === 'help') {
     const c = rest[0] ? findCommand(rest[0]) : undefined;
+    if (rest[0] && !c) throw new UsageError(`unknown command "${rest[0]}" (${COMMANDS.map((x) => x.name).join(', ')})`);
     writeStdout(c ? c.usage : topUsage());
-    return rest[0] && !c ? 2 : 0;
+    return 0;
   }
   const cmd = findCommand(name);
   if (!cmd) throw new UsageError(`unknown command "${name}" (${COMMANDS.map((c) => c.name).join(', ')})`);
