@@ -23,7 +23,8 @@ export function renderHeader(el: HTMLElement, l: LoadedTopology, onRole: (role: 
   if (m.cpuModel && !aarch64) el.append(h('span', { class: 'cpu-model', 'data-testid': 'cpu-model' }, m.cpuModel));
   el.append(
     h('span', { class: 'fact', 'data-testid': 'numa-count' }, `${t.numaNodes.length} NUMA node${t.numaNodes.length === 1 ? '' : 's'}`),
-    h('span', { class: 'fact' }, `${m.cpus.length} CPUs`),
+    // lspci-only inputs know nothing of CPUs: say so rather than "0 CPUs".
+    h('span', { class: 'fact', 'data-testid': 'cpu-count' }, m.cpus.length ? `${m.cpus.length} CPUs` : 'CPUs not reported'),
     h('span', { class: 'fact', 'data-testid': 'device-count' }, `${t.pci.devices.length} PCI functions`),
   );
   const counts = roleCountsOf(l);

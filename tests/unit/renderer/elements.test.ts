@@ -41,7 +41,8 @@ describe('buildElements', () => {
       expect(ids.has(e.data['source'] as string)).toBe(true);
       expect(ids.has(e.data['target'] as string)).toBe(true);
     }
-    expect(edges.some((e) => e.data['source'] === 'machine' && e.data['target'] === 'cpus:0')).toBe(true);
+    // Tree edges carry their width (lanes) for the stylesheet's data(ew).
+    for (const e of edges) expect(e.data['ew']).toEqual(expect.any(Number));
   });
   it('collapsed VFs become a counter node carrying their addresses', () => {
     const big = buildElements(bigSnapshot(60));

@@ -1,5 +1,6 @@
-// Layout: deterministic, nothing overlaps, every node inside its NUMA box, group boxes
-// apart; from a handful to thousands of devices.
+// Layout: deterministic, nothing overlaps, every node inside its NUMA box and its
+// root-complex frame, boxes and frames apart, the picture shaped for the viewport; from a
+// handful to thousands of devices.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInput } from '../../../electron/topology/load';
@@ -10,47 +11,67 @@ import { bigSnapshot, dev, snap } from './synth';
 
 const REPO = join(__dirname, '../../..');
 
+const BOXES = new Set(['numa', 'complex']);
+
 function boxes(s: Scene, l: Layout) {
-  return s.nodes.filter((n) => n.kind !== 'numa').map((n) => {
+  return s.nodes.filter((n) => !BOXES.has(n.kind)).map((n) => {
     const p = l.positions.get(n.id)!;
     return { id: n.id, group: n.group, x1: p.x - n.w / 2, x2: p.x + n.w / 2, y1: p.y - n.h / 2, y2: p.y + n.h / 2 };
   });
 }
 
-function checkNoOverlap(s: Scene, l: Layout): void {
-  const b = boxes(s, l);
-  for (const n of s.nodes) if (n.kind !== 'numa') expect(l.positions.has(n.id), n.id).toBe(true);
-  // Sweep by x1 to keep this O(n log n)-ish for thousands of boxes.
-  const sorted = [...b].sort((a, c) => a.y1 - c.y1);
+type Rect = { x1: number; y1: number; x2: number; y2: number };
+const inside = (a: Rect, b: Rect) => a.x1 >= b.x1 - 1e-6 && a.x2 <= b.x2 + 1e-6 && a.y1 >= b.y1 - 1e-6 && a.y2 <= b.y2 + 1e-6;
+const overlaps = (a: Rect, b: Rect) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+function noOverlaps(rects: Array<Rect & { id: string }>, what: string): void {
+  const sorted = [...rects].sort((a, c) => a.y1 - c.y1);
   for (let i = 0; i < sorted.length; i += 1) {
     const a = sorted[i]!;
-    for (let j = i + 1; j < sorted.length && sorted[j]!.y1 < a.y2; j += 1) {
-      const c = sorted[j]!;
-      const overlap = a.x1 < c.x2 && c.x1 < a.x2 && a.y1 < c.y2 && c.y1 < a.y2;
-      expect(overlap, `${a.id} overlaps ${c.id}`).toBe(false);
-    }
+    for (let j = i + 1; j < sorted.length && sorted[j]!.y1 < a.y2; j += 1) expect(overlaps(a, sorted[j]!), `${what}: ${a.id} overlaps ${sorted[j]!.id}`).toBe(false);
   }
-  // Nodes sit inside their group box; group boxes (with their label strip) do not overlap.
+}
+
+/** The frame a drawn node sits in: walk tree parents to the unit root's frame. */
+function frameOf(s: Scene, id: string): string | null {
+  const byId = new Map(s.nodes.map((n) => [n.id, n] as const));
+  let cur = byId.get(id);
+  for (let i = 0; cur && i < 256; i += 1) {
+    const p = cur.parent ? byId.get(cur.parent) : undefined;
+    if (!p) return null;
+    if (p.kind === 'complex') return p.id;
+    if (p.group !== cur.group) return s.nodes.find((f) => f.kind === 'complex' && f.units?.includes(cur!.id))?.id ?? null;
+    cur = p;
+  }
+  return null;
+}
+
+function checkNoOverlap(s: Scene, l: Layout): void {
+  const b = boxes(s, l);
+  for (const n of s.nodes) if (!BOXES.has(n.kind)) expect(l.positions.has(n.id), n.id).toBe(true);
+  noOverlaps(b, 'nodes');
+  // Every node sits inside its NUMA box and, below the CPU strip, inside its root-complex frame.
   for (const x of b) {
-    if (!x.group) continue;
-    const g = l.groups.get(x.group)!;
-    expect(x.x1 >= g.x1 && x.x2 <= g.x2 && x.y1 >= g.y1 && x.y2 <= g.y2, `${x.id} outside ${x.group}`).toBe(true);
+    const g = l.groups.get(x.group!);
+    expect(g, `${x.id} has a box`).toBeDefined();
+    expect(inside(x, g!), `${x.id} outside ${x.group}`).toBe(true);
+    if (x.id.startsWith('cpus:')) continue;
+    const f = frameOf(s, x.id);
+    expect(f, `${x.id} has a frame`).not.toBeNull();
+    expect(inside(x, l.frames.get(f!)!), `${x.id} outside ${f}`).toBe(true);
   }
-  const gs = [...l.groups.values()].sort((a, c) => a.y1 - c.y1);
-  for (let i = 1; i < gs.length; i += 1) expect(gs[i]!.y1 - GROUP_LABEL).toBeGreaterThanOrEqual(gs[i - 1]!.y2);
+  // Boxes (with their label strip) never overlap; frames never overlap; each frame is inside its box.
+  noOverlaps([...l.groups].map(([id, g]) => ({ id, ...g, y1: g.y1 - GROUP_LABEL })), 'boxes');
+  noOverlaps([...l.frames].map(([id, g]) => ({ id, ...g })), 'frames');
+  for (const n of s.nodes) if (n.kind === 'complex') expect(inside(l.frames.get(n.id)!, l.groups.get(n.group!)!), `${n.id} outside ${n.group}`).toBe(true);
   // Grid frames hold their members and no other node.
   for (const g of l.grids) {
     const members = new Set(g.members);
     for (const x of b) {
-      const inside = x.x1 >= g.box.x1 && x.x2 <= g.box.x2 && x.y1 >= g.box.y1 && x.y2 <= g.box.y2;
-      const touches = x.x1 < g.box.x2 && g.box.x1 < x.x2 && x.y1 < g.box.y2 && g.box.y1 < x.y2;
-      if (members.has(x.id)) expect(inside, `${x.id} outside ${g.id}`).toBe(true);
-      else expect(touches, `${x.id} inside ${g.id}`).toBe(false);
+      if (members.has(x.id)) expect(inside(x, g.box), `${x.id} outside ${g.id}`).toBe(true);
+      else expect(overlaps(x, g.box), `${x.id} inside ${g.id}`).toBe(false);
     }
   }
-  // The machine is outside every group.
-  const m = b.find((x) => x.id === 'machine')!;
-  for (const g of gs) expect(m.x2).toBeLessThanOrEqual(g.x1);
 }
 
 async function load(f: string): Promise<Snapshot> {
@@ -87,12 +108,21 @@ describe('layoutScene', () => {
   it('frames a grid of many leaf siblings', () => {
     const leaves = Array.from({ length: 40 }, (_, i) => dev(`0000:01:${i.toString(16).padStart(2, '0')}.0`, { parent: '0000:00:01.0' }));
     const t = snap([dev('0000:00:01.0', { portKind: 'root-port', roles: ['root-port'], classCode: '0x060400' }), ...leaves, dev('0000:00:02.0')]);
-    const s = buildScene(t);
+    const s = buildScene(t, { foldPlatform: false });
     const l = layoutScene(s);
     expect(l.grids.length).toBe(1);
     expect(l.grids[0]!.members.length).toBe(40);
     expect(l.grids[0]!.parent).toBe('0000:00:01.0');
     checkNoOverlap(s, l);
+  });
+  it('shapes the picture for the viewport: wide for a wide screen, tall for a tall one', () => {
+    const t = bigSnapshot(600);
+    const s = buildScene(t, { collapseVfs: false });
+    const wide = layoutScene(s, { viewport: { w: 1600, h: 1000 } }).bounds;
+    const tall = layoutScene(s, { viewport: { w: 800, h: 1600 } }).bounds;
+    const aspect = (b: Rect) => (b.x2 - b.x1) / (b.y2 - b.y1);
+    expect(aspect(wide)).toBeGreaterThan(aspect(tall));
+    expect(aspect(wide)).toBeGreaterThan(1);
   });
   for (const n of [10, 100, 1000, 5000]) {
     it(`${n} devices: no overlaps, fast`, () => {
