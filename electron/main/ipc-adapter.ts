@@ -4,6 +4,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { INVOKE_CHANNELS } from '../ipc';
 import type { HostService } from '../host/service';
+import { senderAllowed } from './sender';
 
 export const WINDOW_SESSION = 'electron-main-window';
 
@@ -11,7 +12,7 @@ export function registerIpc(service: HostService, window: () => BrowserWindow | 
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
       const win = window();
-      if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) return { ok: false, error: 'sender not allowed' };
+      if (!senderAllowed(event, win && { webContents: win.webContents, mainFrame: win.webContents.mainFrame })) return { ok: false, error: 'sender not allowed' };
       return service.invoke(WINDOW_SESSION, channel, args);
     });
   }
