@@ -12,6 +12,9 @@ import { createApi } from './api';
 import { GraphView } from './graph/view';
 import { clear, h } from './ui/dom';
 import { detailsPanel } from './ui/details-panel';
+import { advicePanel } from './ui/advice-panel';
+import { healthPanel } from './ui/health-panel';
+import { matrixPanel } from './ui/matrix-panel';
 import { renderHeader, roleCountsOf } from './ui/header';
 import { PanelArea } from './ui/panels';
 
@@ -42,6 +45,9 @@ const panels = new PanelArea($('side'), $('panel-tabs'), $('panel-bodies'), {
   status: (msg, error) => status(msg, error),
 });
 panels.mount(detailsPanel({ device: (a) => view.device(a), sceneNode: (id) => view.elements?.scene.nodes.find((n) => n.id === id), paint: (r) => paintRoles(r) }));
+panels.mount(matrixPanel({ highlightPair: (a, b) => view.highlightPair(a, b) }));
+panels.mount(advicePanel({ device: (a) => view.device(a) }));
+panels.mount(healthPanel());
 
 function sceneOpts(): SceneOptions {
   return { ...state.opts, expandedPfs: [...state.opts.expandedPfs], expandedGroups: [...state.opts.expandedGroups] };

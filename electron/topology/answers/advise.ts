@@ -43,8 +43,8 @@ export interface Advice {
   readonly notes: readonly string[];
 }
 
-/** Drivers whose DPDK PMD runs beside the kernel driver: nothing to rebind. */
-const BIFURCATED = new Set(['mlx5_core', 'mlx4_core']);
+/** Drivers whose DPDK PMD runs beside the kernel driver (mlx4/mlx5): nothing to rebind. */
+export const BIFURCATED_DRIVERS: ReadonlySet<string> = new Set(['mlx5_core', 'mlx4_core']);
 
 const DEFAULT_PAGE_KB = 2048;
 
@@ -174,7 +174,7 @@ function bindCommands(t: Snapshot, devs: readonly PciDevice[]): { commands: stri
   const chosen = new Set(devs.map((d) => d.address));
   for (const d of devs) {
     if (d.driver && USERSPACE_DRIVERS.has(d.driver)) notes.push(`${d.address} is already on ${d.driver}`);
-    else if (d.driver && BIFURCATED.has(d.driver)) notes.push(`${d.address} stays on ${d.driver}: its DPDK driver runs beside the kernel driver (bifurcated), no rebinding`);
+    else if (d.driver && BIFURCATED_DRIVERS.has(d.driver)) notes.push(`${d.address} stays on ${d.driver}: its DPDK driver runs beside the kernel driver (bifurcated), no rebinding`);
     else {
       commands.push(`sudo dpdk-devbind.py -b vfio-pci ${d.address}`);
       const os = d.osDevices.filter((o) => !o.via && (o.kind === 'net' || o.kind === 'nvme' || o.kind === 'block' || o.kind === 'rdma')).map((o) => o.name);

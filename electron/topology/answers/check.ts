@@ -7,6 +7,7 @@
 import type { PciDevice, Snapshot } from '../model';
 import { USERSPACE_DRIVERS } from '../drivers';
 import { parseCpuList } from '../parse/cpulist';
+import { BIFURCATED_DRIVERS } from './advise';
 
 export type CheckKind = 'link' | 'numa-unknown' | 'cpuless-node' | 'sriov' | 'kernel-driver' | 'iommu-group' | 'aer' | 'hugepages';
 
@@ -41,7 +42,6 @@ export interface CheckResult {
   readonly exitCode: 0 | 1;
 }
 
-const BIFURCATED = new Set(['mlx5_core', 'mlx4_core']);
 const NVME_CLASS = '0x010802';
 
 /** Where a fact lives in this input: the sysfs file for sysfs inputs, else the format's own place. */
@@ -157,7 +157,7 @@ function checkSriov(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
 function checkKernelDrivers(t: Snapshot, devs: readonly PciDevice[], forWhat: 'dpdk' | 'spdk'): Finding[] {
   if (t.source.kind === 'hwloc-xml') return [];
   const wanted = (d: PciDevice) => isEndpoint(d) && (forWhat === 'dpdk' ? (d.classCode ?? '').startsWith('0x0200') : (d.classCode ?? '').toLowerCase() === NVME_CLASS);
-  return devs.filter((d) => wanted(d) && !(d.driver && (USERSPACE_DRIVERS.has(d.driver) || BIFURCATED.has(d.driver)))).map((d) => finding({
+  return devs.filter((d) => wanted(d) && !(d.driver && (USERSPACE_DRIVERS.has(d.driver) || BIFURCATED_DRIVERS.has(d.driver)))).map((d) => finding({
     severity: 'warning', check: 'kernel-driver', device: d.address,
     message: `${forWhat === 'dpdk' ? 'NIC' : 'NVMe controller'} is on ${d.driver ? `kernel driver ${d.driver}` : 'no driver'}, not a userspace one (${forWhat.toUpperCase()} cannot use it)`,
     evidence: [{ file: where(t, d.address, 'driver'), value: d.driver ?? '(no link)' }],
