@@ -12,11 +12,10 @@ import { createApi } from './api';
 import { GraphView } from './graph/view';
 import { clear, h } from './ui/dom';
 import { detailsPanel } from './ui/details-panel';
-import { advicePanel } from './ui/advice-panel';
-import { healthPanel } from './ui/health-panel';
-import { matrixPanel } from './ui/matrix-panel';
+import { diagnosticsPanel } from './ui/diagnostics-panel';
 import { renderHeader, roleCountsOf } from './ui/header';
 import { PanelArea } from './ui/panels';
+import { tablePanel } from './ui/table-panel';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -45,9 +44,8 @@ const panels = new PanelArea($('side'), $('panel-tabs'), $('panel-bodies'), {
   status: (msg, error) => status(msg, error),
 });
 panels.mount(detailsPanel({ device: (a) => view.device(a), sceneNode: (id) => view.elements?.scene.nodes.find((n) => n.id === id), paint: (r) => paintRoles(r) }));
-panels.mount(matrixPanel({ highlightPair: (a, b) => view.highlightPair(a, b) }));
-panels.mount(advicePanel({ device: (a) => view.device(a) }));
-panels.mount(healthPanel());
+panels.mount(tablePanel());
+panels.mount(diagnosticsPanel());
 
 function sceneOpts(): SceneOptions {
   return { ...state.opts, expandedPfs: [...state.opts.expandedPfs], expandedGroups: [...state.opts.expandedGroups] };
@@ -201,11 +199,26 @@ async function result<T>(p: Promise<{ ok: true; value: T } | { ok: false; error:
   return r.value;
 }
 
-async function load(p: Promise<{ ok: true; value: LoadedTopology | null } | { ok: false; error: string }>): Promise<void> {
+/** An input that could not be used: said in the window itself, naming the user's file. */
+function showLoadError(file: string | null, error: string): void {
+  const el = $('load-error');
+  clear(el);
+  const named = file && !error.includes(file) ? `${file}: ${error}` : error;
+  el.append(h('b', {}, 'Could not open this input'), h('div', { 'data-testid': 'load-error-text' }, named), h('button', { onclick: () => (el.hidden = true) }, 'Dismiss'));
+  el.hidden = false;
+}
+
+async function load(p: Promise<{ ok: true; value: LoadedTopology | null } | { ok: false; error: string }>, file: string | null = null): Promise<void> {
   status('loading…');
-  const l = await result(p);
-  if (l) show(l);
-  else if (l === null) status();
+  const r = await p;
+  if (!r.ok) {
+    status(r.error, true);
+    showLoadError(file, r.error);
+    return;
+  }
+  $('load-error').hidden = true;
+  if (r.value) show(r.value);
+  else status();
 }
 
 async function doExport(kind: 'svg' | 'png' | 'json' | 'text'): Promise<void> {
@@ -329,7 +342,7 @@ $('btn-open').addEventListener('click', () => {
 });
 $('file-input').addEventListener('change', async (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
-  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())));
+  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())), f.name);
   (e.target as HTMLInputElement).value = '';
 });
 $('export').addEventListener('change', (e) => {
@@ -387,7 +400,7 @@ document.addEventListener('drop', async (e) => {
   dragDepth = 0;
   $('drop').hidden = true;
   const f = e.dataTransfer?.files[0];
-  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())));
+  if (f) await load(api.openBytes(f.name, new Uint8Array(await f.arrayBuffer())), f.name);
 });
 
 api.onMenu(command);
