@@ -213,7 +213,6 @@ interface DistBuilding {
   collecting: 'indexes' | 'values' | null;
 }
 
-class Stop extends Error {}
 
 export interface HwlocXmlLimits {
   readonly maxChars?: number;
@@ -255,227 +254,8 @@ function isPlainXml(text: string): boolean {
   return !/[^\t\n\x20-\x7e]|&|\]\]>/.test(text);
 }
 
-/**
- * One parse of the document: by the plain scanner (`plain`; null when it meets anything
- * outside its subset, a syntax error or a refusal) or by saxes (never null).
- */
-function parseDocument(text: string, name: string, maxDepth: number, maxObjects: number, plain: boolean): HwlocXml | null {
-  const diagnostics: Diagnostic[] = [];
-  const empty = (): HwlocObject => finish(newBuilding('topology', 'topology', {}, 1));
-  const fatal = (message: string, line?: number): HwlocXml => {
-    diagnostics.push({ severity: 'error', path: line ? `${name}:${line}` : name, message });
-    return { objects: empty(), version: '', majorVersion: 0, distances: [], pciLocality: [], diagnostics };
-  };
-
-  const warn = (line: number, message: string, address?: string): void => {
-    if (diagnostics.length > 1000) return; // bounded: a pathological file must not balloon memory
-    diagnostics.push({ severity: 'warning', path: `${name}:${line}`, ...(address ? { address } : {}), message });
-  };
-
-  const parser = plain ? null : new SaxesParser<{ xmlns: false; position: true; fileName: string }>({ xmlns: false, position: true, fileName: name });
-  // Where the event happened: saxes' own position, or the plain scanner's (line only:
-  // column is only read for errors, which the plain scan hands to saxes).
-  const pos: { readonly line: number; readonly column: number } = parser ?? { line: 1, column: 0 };
-  const stack: (Building | null)[] = []; // null for elements we do not build (support, cpukind...)
-  let root: Building | null = null;
-  let version = '';
-  let sawTopology = false;
-  let objectCount = 0;
-  let depth = 0;
-  let dist: DistBuilding | null = null;
-  const distances: HwlocDistances[] = [];
-  const pciLocality: HwlocPciLocality[] = [];
-  let error: string | null = null;
-  let refused = false; // our own limit, not a syntax error
-  const unknownTypes = new Set<string>();
-
-  const onDoctype = (doctype: string): void => {
-    // A plain `<!DOCTYPE topology SYSTEM "hwloc2.dtd">` is normal and never fetched.
-    // An internal subset is where entity declarations (billion laughs, external
-    // entities) live: hwloc never writes one, so refuse it outright.
-    if (doctype.includes('[') || /<!ENTITY/i.test(doctype)) {
-      refused = true;
-      error = `${name}:${pos.line}:${pos.column}: DOCTYPE with an internal subset or ENTITY declaration is refused (hwloc never writes one)`;
-      throw new Stop();
-    }
-  };
-
-  // Attributes kept past the event: saxes reuses nothing but hands a null-prototype
-  // record, copied into a plain object; the plain scanner's record is plain and fresh.
-  const own = plain ? (a: Record<string, string>) => a : (a: Record<string, string>) => ({ ...a });
-
-  const onOpen = (tag: PlainTag): void => {
-    depth += 1;
-    const line = pos.line;
-    if (depth > maxDepth) {
-      refused = true;
-      error = `${name}:${line}:${pos.column}: elements nested deeper than ${maxDepth} levels`;
-      throw new Stop();
-    }
-    const attrs = tag.attributes;
-    const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
-    if (depth === 1) {
-      if (tag.name !== 'topology') {
-        refused = true;
-        error = `${name}:${line}: root element is <${tag.name}>, not <topology>: not an hwloc XML topology`;
-        throw new Stop();
-      }
-      sawTopology = true;
-      version = attrs.version ?? '1';
-      root = newBuilding('topology', 'topology', own(attrs), line);
-      stack.push(root);
-      return;
-    }
-    switch (tag.name) {
-      case 'object': {
-        objectCount += 1;
-        if (objectCount > maxObjects) {
-          refused = true;
-          error = `${name}:${line}: more than ${maxObjects} objects`;
-          throw new Stop();
-        }
-        if (!parent) {
-          warn(line, '<object> outside any object or topology; ignored');
-          stack.push(null);
-          return;
-        }
-        const rawType = attrs.type ?? '';
-        let type = rawType;
-        if (rawType === 'Socket') type = 'Package';
-        else if (rawType === 'Node') type = 'NUMANode';
-        else if (rawType === 'Cache') type = v1CacheType(intAttr(attrs.depth));
-        if (rawType === '') warn(line, '<object> without a type attribute');
-        else if (!KNOWN_TYPES.has(rawType) && !unknownTypes.has(rawType)) {
-          unknownTypes.add(rawType);
-          warn(line, `unknown object type "${rawType}"; kept as is`);
-        }
-        stack.push(newBuilding(type, rawType, own(attrs), line));
-        return;
-      }
-      case 'info': {
-        const n = attrs.name;
-        if (parent && n !== undefined) {
-          const v = attrs.value ?? '';
-          parent.infos.push([n, v]);
-          if (!(n in parent.info)) parent.info[n] = v;
-        }
-        stack.push(null);
-        return;
-      }
-      case 'page_type': {
-        const size = intAttr(attrs.size);
-        const count = intAttr(attrs.count);
-        if (parent && size !== null && count !== null) parent.pageTypes.push({ size, count });
-        stack.push(null);
-        return;
-      }
-      case 'distances2':
-      case 'distances': {
-        dist = { v1: tag.name === 'distances', attrs: own(attrs), indexesText: '', valuesText: '', v1Values: [], line, collecting: null };
-        stack.push(null);
-        return;
-      }
-      case 'indexes':
-        if (dist) dist.collecting = 'indexes';
-        stack.push(null);
-        return;
-      case 'u64values':
-        if (dist) dist.collecting = 'values';
-        stack.push(null);
-        return;
-      case 'latency': {
-        if (dist && dist.v1) {
-          const v = Number(attrs.value);
-          dist.v1Values.push(Number.isFinite(v) ? v : NaN);
-        }
-        stack.push(null);
-        return;
-      }
-      case 'pci_locality': {
-        const domain = Number(attrs.domain);
-        const busMin = Number(attrs.bus_min);
-        const busMax = Number(attrs.bus_max);
-        if (Number.isFinite(domain) && Number.isFinite(busMin) && Number.isFinite(busMax) && attrs.cpuset) {
-          pciLocality.push({ domain, busMin, busMax, cpuset: attrs.cpuset });
-        }
-        stack.push(null);
-        return;
-      }
-      default:
-        // support, cpukind, memattr, userdata...: not needed for the model.
-        stack.push(null);
-        return;
-    }
-  };
-
-  const onText = (t: string): void => {
-    if (dist && dist.collecting === 'indexes') dist.indexesText += t;
-    else if (dist && dist.collecting === 'values') dist.valuesText += t;
-  };
-  /** Whether onText would keep text now (the plain scanner slices only then). */
-  const textWanted = (): boolean => dist !== null && dist.collecting !== null;
-
-  const onClose = (tag: { readonly name: string }): void => {
-    depth -= 1;
-    const b = stack.pop();
-    if (tag.name === 'indexes' || tag.name === 'u64values') {
-      if (dist) dist.collecting = null;
-      return;
-    }
-    if (tag.name === 'distances' || tag.name === 'distances2') {
-      if (dist) {
-        const d = finishDistances(dist, warn);
-        if (d) distances.push(d);
-      }
-      dist = null;
-      return;
-    }
-    if (tag.name === 'object' && b) {
-      const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-      const obj = finish(b, warn);
-      if (parent) parent.children.push(obj);
-    }
-  };
-
-  try {
-    if (parser) {
-      parser.on('doctype', onDoctype);
-      parser.on('error', (err: Error) => {
-        error = err.message;
-        throw new Stop();
-      });
-      parser.on('opentag', onOpen);
-      parser.on('text', onText);
-      parser.on('closetag', onClose);
-      // Feed in slices so the parser's buffers stay small on big inputs.
-      const CHUNK = 1 << 20;
-      for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
-      parser.close();
-    } else if (!scanPlainXml(text, pos as { line: number; column: number }, onOpen, onText, textWanted, onClose)) {
-      return null;
-    }
-  } catch (e) {
-    if (!(e instanceof Stop)) error = e instanceof Error ? e.message : String(e);
-  }
-  if (error !== null) {
-    if (plain) return null;
-    const what = refused ? 'hwloc XML refused' : 'malformed hwloc XML';
-    return fatal(`${what}: ${cleanSaxesMessage(error, name)}`, lineOf(error, name));
-  }
-  if (plain && (!sawTopology || root === null)) return null;
-  if (!sawTopology || root === null) return fatal('no <topology> element: not an hwloc XML topology');
-  const objects = finish(root, warn);
-  if (objects.children.length === 0) warn(1, '<topology> holds no objects');
-  const major = Number.parseInt(version, 10);
-  return {
-    objects,
-    version,
-    majorVersion: Number.isFinite(major) ? major : 0,
-    distances,
-    pciLocality,
-    diagnostics,
-  };
-}
+/** A refusal or error that ends the parse (its message is in the builder). */
+class Stop extends Error {}
 
 /** An element as the handlers see it: saxes' tag, or the plain scanner's. */
 interface PlainTag {
@@ -483,6 +263,247 @@ interface PlainTag {
   /** Saxes: a null-prototype record; the plain scanner: a plain object holding no name
    *  Object.prototype has (it leaves those to saxes). */
   readonly attributes: Record<string, string>;
+}
+
+/** What a parser driver (saxes or the plain scanner) calls while it reads a document. */
+interface XmlHandlers {
+  onDoctype(doctype: string): void;
+  onOpen(tag: PlainTag): void;
+  onText(t: string): void;
+  /** Whether onText would keep text now (the plain scanner slices only then). */
+  textWanted(): boolean;
+  onClose(tag: { readonly name: string }): void;
+}
+
+/**
+ * Builds the object tree from a driver's events: limits (depth, object count), the root
+ * check, objects, infos, page types, distances and PCI locality. Throws Stop with `error`
+ * set on a refusal.
+ */
+class DocumentBuilder implements XmlHandlers {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Where the event happened: saxes' own position, or the plain scanner's (line only:
+   *  column is only read for errors, which the plain scan hands to saxes). */
+  pos: { line: number; column: number } = { line: 1, column: 0 };
+  readonly stack: (Building | null)[] = []; // null for elements we do not build (support, cpukind...)
+  root: Building | null = null;
+  version = '';
+  objectCount = 0;
+  depth = 0;
+  dist: DistBuilding | null = null;
+  readonly distances: HwlocDistances[] = [];
+  readonly pciLocality: HwlocPciLocality[] = [];
+  error: string | null = null;
+  refused = false; // our own limit, not a syntax error
+  readonly unknownTypes = new Set<string>();
+  readonly warn: Warn = (line, message, address) => {
+    if (this.diagnostics.length > 1000) return; // bounded: a pathological file must not balloon memory
+    this.diagnostics.push({ severity: 'warning', path: `${this.name}:${line}`, ...(address ? { address } : {}), message });
+  };
+
+  constructor(
+    readonly name: string,
+    readonly maxDepth: number,
+    readonly maxObjects: number,
+    /** Attributes kept past the event: saxes hands a null-prototype record (copied into a
+     *  plain object); the plain scanner's record is plain and fresh. */
+    readonly copyAttributes: boolean,
+  ) {}
+
+  refuse(message: string): never {
+    this.refused = true;
+    this.error = message;
+    throw new Stop();
+  }
+
+  own(a: Record<string, string>): Record<string, string> {
+    return this.copyAttributes ? { ...a } : a;
+  }
+
+  onDoctype(doctype: string): void {
+    // A plain `<!DOCTYPE topology SYSTEM "hwloc2.dtd">` is normal and never fetched.
+    // An internal subset is where entity declarations (billion laughs, external
+    // entities) live: hwloc never writes one, so refuse it outright.
+    if (doctype.includes('[') || /<!ENTITY/i.test(doctype)) {
+      this.refuse(`${this.name}:${this.pos.line}:${this.pos.column}: DOCTYPE with an internal subset or ENTITY declaration is refused (hwloc never writes one)`);
+    }
+  }
+
+  onOpen(tag: PlainTag): void {
+    this.depth += 1;
+    const line = this.pos.line;
+    if (this.depth > this.maxDepth) this.refuse(`${this.name}:${line}:${this.pos.column}: elements nested deeper than ${this.maxDepth} levels`);
+    if (this.depth === 1) return this.openRoot(tag, line);
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1]! : undefined;
+    const built = tag.name === 'object' ? this.openObject(tag.attributes, parent, line) : (this.openOther(tag, parent, line), null);
+    this.stack.push(built);
+  }
+
+  openRoot(tag: PlainTag, line: number): void {
+    if (tag.name !== 'topology') this.refuse(`${this.name}:${line}: root element is <${tag.name}>, not <topology>: not an hwloc XML topology`);
+    this.version = tag.attributes.version ?? '1';
+    this.root = newBuilding('topology', 'topology', this.own(tag.attributes), line);
+    this.stack.push(this.root);
+  }
+
+  /** An `<object>`: v1 type names mapped to v2's (Socket, Node, Cache by depth). */
+  openObject(attrs: Record<string, string>, parent: Building | null | undefined, line: number): Building | null {
+    this.objectCount += 1;
+    if (this.objectCount > this.maxObjects) this.refuse(`${this.name}:${line}: more than ${this.maxObjects} objects`);
+    if (!parent) {
+      this.warn(line, '<object> outside any object or topology; ignored');
+      return null;
+    }
+    const rawType = attrs.type ?? '';
+    let type = rawType;
+    if (rawType === 'Socket') type = 'Package';
+    else if (rawType === 'Node') type = 'NUMANode';
+    else if (rawType === 'Cache') type = v1CacheType(intAttr(attrs.depth));
+    if (rawType === '') this.warn(line, '<object> without a type attribute');
+    else if (!KNOWN_TYPES.has(rawType) && !this.unknownTypes.has(rawType)) {
+      this.unknownTypes.add(rawType);
+      this.warn(line, `unknown object type "${rawType}"; kept as is`);
+    }
+    return newBuilding(type, rawType, this.own(attrs), line);
+  }
+
+  /** Elements that are not objects: infos and page types of their object, distances, PCI locality. */
+  openOther(tag: PlainTag, parent: Building | null | undefined, line: number): void {
+    const attrs = tag.attributes;
+    const dist = this.dist;
+    switch (tag.name) {
+      case 'info': {
+        const n = attrs.name;
+        if (parent && n !== undefined) {
+          const v = attrs.value ?? '';
+          parent.infos.push([n, v]);
+          if (!(n in parent.info)) parent.info[n] = v;
+        }
+        return;
+      }
+      case 'page_type': {
+        const size = intAttr(attrs.size);
+        const count = intAttr(attrs.count);
+        if (parent && size !== null && count !== null) parent.pageTypes.push({ size, count });
+        return;
+      }
+      case 'distances2':
+      case 'distances':
+        this.dist = { v1: tag.name === 'distances', attrs: this.own(attrs), indexesText: '', valuesText: '', v1Values: [], line, collecting: null };
+        return;
+      case 'indexes':
+        if (dist) dist.collecting = 'indexes';
+        return;
+      case 'u64values':
+        if (dist) dist.collecting = 'values';
+        return;
+      case 'latency':
+        if (dist && dist.v1) {
+          const v = Number(attrs.value);
+          dist.v1Values.push(Number.isFinite(v) ? v : NaN);
+        }
+        return;
+      case 'pci_locality':
+        this.openPciLocality(attrs);
+        return;
+      default:
+        // support, cpukind, memattr, userdata...: not needed for the model.
+        return;
+    }
+  }
+
+  openPciLocality(attrs: Record<string, string>): void {
+    const domain = Number(attrs.domain);
+    const busMin = Number(attrs.bus_min);
+    const busMax = Number(attrs.bus_max);
+    if (Number.isFinite(domain) && Number.isFinite(busMin) && Number.isFinite(busMax) && attrs.cpuset) {
+      this.pciLocality.push({ domain, busMin, busMax, cpuset: attrs.cpuset });
+    }
+  }
+
+  onText(t: string): void {
+    const dist = this.dist;
+    if (dist && dist.collecting === 'indexes') dist.indexesText += t;
+    else if (dist && dist.collecting === 'values') dist.valuesText += t;
+  }
+
+  textWanted(): boolean {
+    return this.dist !== null && this.dist.collecting !== null;
+  }
+
+  onClose(tag: { readonly name: string }): void {
+    this.depth -= 1;
+    const b = this.stack.pop();
+    if (tag.name === 'indexes' || tag.name === 'u64values') {
+      if (this.dist) this.dist.collecting = null;
+      return;
+    }
+    if (tag.name === 'distances' || tag.name === 'distances2') {
+      if (this.dist) {
+        const d = finishDistances(this.dist, this.warn);
+        if (d) this.distances.push(d);
+      }
+      this.dist = null;
+      return;
+    }
+    if (tag.name === 'object' && b) {
+      const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : undefined;
+      const obj = finish(b, this.warn);
+      if (parent) parent.children.push(obj);
+    }
+  }
+
+  fatal(message: string, line?: number): HwlocXml {
+    this.diagnostics.push({ severity: 'error', path: line ? `${this.name}:${line}` : this.name, message });
+    return { objects: finish(newBuilding('topology', 'topology', {}, 1)), version: '', majorVersion: 0, distances: [], pciLocality: [], diagnostics: this.diagnostics };
+  }
+
+  /** The document, once the driver is done (root known). */
+  result(root: Building): HwlocXml {
+    const objects = finish(root, this.warn);
+    if (objects.children.length === 0) this.warn(1, '<topology> holds no objects');
+    const major = Number.parseInt(this.version, 10);
+    return { objects, version: this.version, majorVersion: Number.isFinite(major) ? major : 0, distances: this.distances, pciLocality: this.pciLocality, diagnostics: this.diagnostics };
+  }
+}
+
+/** Feeds the document to saxes; its errors land in `b.error`. */
+function runSaxes(text: string, b: DocumentBuilder): void {
+  const parser = new SaxesParser<{ xmlns: false; position: true; fileName: string }>({ xmlns: false, position: true, fileName: b.name });
+  b.pos = parser;
+  parser.on('doctype', (d) => b.onDoctype(d));
+  parser.on('error', (err: Error) => {
+    b.error = err.message;
+    throw new Stop();
+  });
+  parser.on('opentag', (t) => b.onOpen(t));
+  parser.on('text', (t) => b.onText(t));
+  parser.on('closetag', (t) => b.onClose(t));
+  // Feed in slices so the parser's buffers stay small on big inputs.
+  const CHUNK = 1 << 20;
+  for (let i = 0; i < text.length; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+  parser.close();
+}
+
+/**
+ * One parse of the document: by the plain scanner (`plain`; null when it meets anything
+ * outside its subset, a syntax error or a refusal) or by saxes (never null).
+ */
+function parseDocument(text: string, name: string, maxDepth: number, maxObjects: number, plain: boolean): HwlocXml | null {
+  const b = new DocumentBuilder(name, maxDepth, maxObjects, !plain);
+  try {
+    if (!plain) runSaxes(text, b);
+    else if (!new PlainScanner(text, b).scan()) return null;
+  } catch (e) {
+    if (!(e instanceof Stop)) b.error = e instanceof Error ? e.message : String(e);
+  }
+  if (b.error !== null) {
+    if (plain) return null;
+    const what = b.refused ? 'hwloc XML refused' : 'malformed hwloc XML';
+    return b.fatal(`${what}: ${cleanSaxesMessage(b.error, name)}`, lineOf(b.error, name));
+  }
+  if (b.root === null) return plain ? null : b.fatal('no <topology> element: not an hwloc XML topology');
+  return b.result(b.root);
 }
 
 /** XML white space (CR never reaches the plain scanner). */
@@ -494,132 +515,163 @@ const isNameStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x
 const XML_DECLS = ['<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>'];
 const PLAIN_DOCTYPE = /<!DOCTYPE [A-Za-z_][A-Za-z0-9_.-]* SYSTEM "[A-Za-z0-9_.\/-]*">/y;
 
+/** Where an opening tag ends: the index of its `>`, and whether it was `/>`; -1 when outside the subset. */
+type TagEnd = { end: number; selfClosing: boolean };
+
 /**
  * Scans a document that passed isPlainXml, the way lstopo writes it: an optional XML
  * declaration of one of the usual three spellings, an optional `<!DOCTYPE x SYSTEM "f">`,
  * one root element; elements and attributes with ASCII names, quoted attribute values
  * without `<`, tabs or newlines. It calls the handlers exactly as saxes would for such a
  * document (same events, same text, same line for each opening tag: the line of its `>`).
- * Returns false at the first thing outside that subset or not well-formed, leaving the
- * verdict to saxes. Work is linear in the text.
+ * scan() returns false at the first thing outside that subset or not well-formed, leaving
+ * the verdict to saxes. Work is linear in the text.
  */
-function scanPlainXml(
-  text: string,
-  pos: { line: number; column: number },
-  onOpen: (tag: PlainTag) => void,
-  onText: (t: string) => void,
-  textWanted: () => boolean,
-  onClose: (tag: { readonly name: string }) => void,
-): boolean {
-  const n = text.length;
-  let line = 1;
-  let nextNl = text.indexOf('\n');
-  const lineAt = (p: number): number => {
-    while (nextNl >= 0 && nextNl < p) {
-      line += 1;
-      nextNl = text.indexOf('\n', nextNl + 1);
+class PlainScanner {
+  private line = 1;
+  private nextNl: number;
+  private readonly open: string[] = [];
+  private sawRoot = false;
+  private closedRoot = false;
+  private sawDoctype = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly h: XmlHandlers & { pos: { line: number; column: number } },
+  ) {
+    this.nextNl = text.indexOf('\n');
+  }
+
+  private lineAt(p: number): number {
+    while (this.nextNl >= 0 && this.nextNl < p) {
+      this.line += 1;
+      this.nextNl = this.text.indexOf('\n', this.nextNl + 1);
     }
-    return line;
-  };
-  const nameEnd = (from: number): number => {
+    return this.line;
+  }
+
+  private nameEnd(from: number): number {
+    const text = this.text;
     if (!isNameStart(text.charCodeAt(from))) return from;
     let j = from + 1;
     while (isNameChar(text.charCodeAt(j))) j += 1;
     return j;
-  };
-  const open: string[] = [];
-  let i = 0;
-  let sawRoot = false;
-  let closedRoot = false;
-  let sawDoctype = false;
-  if (text.startsWith('<?')) {
-    const decl = XML_DECLS.find((d) => text.startsWith(d));
-    if (decl === undefined) return false;
-    i = decl.length;
   }
-  while (i < n) {
-    const lt = text.indexOf('<', i);
-    const end = lt < 0 ? n : lt;
-    if (end > i) {
-      if (open.length > 0) {
-        if (textWanted()) onText(text.slice(i, end));
-      }
-      else for (let k = i; k < end; k += 1) if (!isXmlSpace(text.charCodeAt(k))) return false;
+
+  scan(): boolean {
+    const text = this.text;
+    const n = text.length;
+    let i = 0;
+    if (text.startsWith('<?')) {
+      const decl = XML_DECLS.find((d) => text.startsWith(d));
+      if (decl === undefined) return false;
+      i = decl.length;
     }
-    if (lt < 0) break;
-    const c = text.charCodeAt(lt + 1);
-    if (c === 0x2f) {
-      // </name S?>
-      const ne = nameEnd(lt + 2);
-      if (ne === lt + 2) return false;
-      const tagName = text.slice(lt + 2, ne);
-      let j = ne;
+    while (i < n) {
+      const lt = text.indexOf('<', i);
+      const end = lt < 0 ? n : lt;
+      if (end > i && !this.characters(i, end)) return false;
+      if (lt < 0) break;
+      const c = text.charCodeAt(lt + 1);
+      i = c === 0x2f ? this.closingTag(lt) : c === 0x21 ? this.doctype(lt) : this.openingTag(lt);
+      if (i < 0) return false;
+    }
+    return this.sawRoot && this.open.length === 0;
+  }
+
+  /** Text between tags: handed over when wanted inside the root, else only white space is allowed. */
+  private characters(from: number, end: number): boolean {
+    if (this.open.length > 0) {
+      if (this.h.textWanted()) this.h.onText(this.text.slice(from, end));
+      return true;
+    }
+    for (let k = from; k < end; k += 1) if (!isXmlSpace(this.text.charCodeAt(k))) return false;
+    return true;
+  }
+
+  /** `</name S?>` at lt; the index after it, or -1. */
+  private closingTag(lt: number): number {
+    const text = this.text;
+    const ne = this.nameEnd(lt + 2);
+    if (ne === lt + 2) return -1;
+    const tagName = text.slice(lt + 2, ne);
+    let j = ne;
+    while (isXmlSpace(text.charCodeAt(j))) j += 1;
+    const open = this.open;
+    if (text.charCodeAt(j) !== 0x3e || open.length === 0 || open[open.length - 1] !== tagName) return -1;
+    open.pop();
+    if (open.length === 0) this.closedRoot = true;
+    this.h.onClose({ name: tagName });
+    return j + 1;
+  }
+
+  /** Only the plain DOCTYPE, once, before the root (comments, CDATA: saxes). */
+  private doctype(lt: number): number {
+    if (this.sawRoot || this.sawDoctype) return -1;
+    PLAIN_DOCTYPE.lastIndex = lt;
+    if (!PLAIN_DOCTYPE.test(this.text)) return -1;
+    this.sawDoctype = true;
+    return PLAIN_DOCTYPE.lastIndex;
+  }
+
+  /** `<name (S attr S? = S? "value")* S? (> | />)` at lt; the index after it, or -1. */
+  private openingTag(lt: number): number {
+    if (this.closedRoot) return -1;
+    const ne = this.nameEnd(lt + 1);
+    if (ne === lt + 1) return -1;
+    const tagName = this.text.slice(lt + 1, ne);
+    const attributes: Record<string, string> = {};
+    const e = this.attributes(ne, attributes);
+    if (e === null) return -1;
+    this.h.pos.line = this.lineAt(e.end);
+    this.sawRoot = true;
+    this.h.onOpen({ name: tagName, attributes });
+    if (e.selfClosing) {
+      if (this.open.length === 0) this.closedRoot = true;
+      this.h.onClose({ name: tagName });
+    } else this.open.push(tagName);
+    return e.end + 1;
+  }
+
+  /** The attributes from j to the tag's end, into `out`; null when outside the subset. */
+  private attributes(j: number, out: Record<string, string>): TagEnd | null {
+    const text = this.text;
+    for (;;) {
+      const before = j;
       while (isXmlSpace(text.charCodeAt(j))) j += 1;
-      if (text.charCodeAt(j) !== 0x3e || open.length === 0 || open[open.length - 1] !== tagName) return false;
-      open.pop();
-      if (open.length === 0) closedRoot = true;
-      onClose({ name: tagName });
-      i = j + 1;
-    } else if (c === 0x21) {
-      // Only the plain DOCTYPE, once, before the root (comments, CDATA: saxes).
-      if (sawRoot || sawDoctype) return false;
-      PLAIN_DOCTYPE.lastIndex = lt;
-      if (!PLAIN_DOCTYPE.test(text)) return false;
-      sawDoctype = true;
-      i = PLAIN_DOCTYPE.lastIndex;
-    } else {
-      // <name (S attr S? = S? "value")* S? (> | />)
-      if (closedRoot) return false;
-      const ne = nameEnd(lt + 1);
-      if (ne === lt + 1) return false;
-      const tagName = text.slice(lt + 1, ne);
-      const attributes: Record<string, string> = {};
-      let j = ne;
-      let selfClosing = false;
-      for (;;) {
-        const before = j;
-        while (isXmlSpace(text.charCodeAt(j))) j += 1;
-        const d = text.charCodeAt(j);
-        if (d === 0x3e) break;
-        if (d === 0x2f) {
-          if (text.charCodeAt(j + 1) !== 0x3e) return false;
-          selfClosing = true;
-          j += 1;
-          break;
-        }
-        if (j === before) return false; // attributes need white space before them
-        const ae = nameEnd(j);
-        if (ae === j) return false;
-        const attrName = text.slice(j, ae);
-        j = ae;
-        while (isXmlSpace(text.charCodeAt(j))) j += 1;
-        if (text.charCodeAt(j) !== 0x3d) return false;
-        j += 1;
-        while (isXmlSpace(text.charCodeAt(j))) j += 1;
-        const q = text.charCodeAt(j);
-        if (q !== 0x22 && q !== 0x27) return false;
-        const close = text.indexOf(q === 0x22 ? '"' : "'", j + 1);
-        if (close < 0) return false;
-        for (let k = j + 1; k < close; k += 1) {
-          const v = text.charCodeAt(k);
-          if (v === 0x3c || v === 0x0a || v === 0x09) return false; // `<` is an error; saxes turns tabs and newlines into spaces
-        }
-        // A duplicate attribute, or a name Object.prototype has (__proto__, constructor...).
-        if (attributes[attrName] !== undefined) return false;
-        attributes[attrName] = text.slice(j + 1, close);
-        j = close + 1;
-      }
-      pos.line = lineAt(j);
-      sawRoot = true;
-      onOpen({ name: tagName, attributes });
-      if (selfClosing) {
-        if (open.length === 0) closedRoot = true;
-        onClose({ name: tagName });
-      } else open.push(tagName);
-      i = j + 1;
+      const d = text.charCodeAt(j);
+      if (d === 0x3e) return { end: j, selfClosing: false };
+      if (d === 0x2f) return text.charCodeAt(j + 1) === 0x3e ? { end: j + 1, selfClosing: true } : null;
+      if (j === before) return null; // attributes need white space before them
+      const ae = this.nameEnd(j);
+      if (ae === j) return null;
+      const attrName = text.slice(j, ae);
+      j = ae;
+      while (isXmlSpace(text.charCodeAt(j))) j += 1;
+      if (text.charCodeAt(j) !== 0x3d) return null;
+      j += 1;
+      while (isXmlSpace(text.charCodeAt(j))) j += 1;
+      const close = this.valueEnd(j);
+      // A duplicate attribute, or a name Object.prototype has (__proto__, constructor...).
+      if (close < 0 || out[attrName] !== undefined) return null;
+      out[attrName] = text.slice(j + 1, close);
+      j = close + 1;
     }
   }
-  return sawRoot && open.length === 0;
+
+  /** The closing quote of the value quoted at j; -1 for no quote, or `<`, a tab or a newline inside. */
+  private valueEnd(j: number): number {
+    const text = this.text;
+    const q = text.charCodeAt(j);
+    if (q !== 0x22 && q !== 0x27) return -1;
+    const close = text.indexOf(q === 0x22 ? '"' : "'", j + 1);
+    if (close < 0) return -1;
+    for (let k = j + 1; k < close; k += 1) {
+      const v = text.charCodeAt(k);
+      if (v === 0x3c || v === 0x0a || v === 0x09) return -1; // `<` is an error; saxes turns tabs and newlines into spaces
+    }
+    return close;
+  }
 }
 
 function newBuilding(type: string, rawType: string, attributes: Record<string, string>, line: number): Building {
