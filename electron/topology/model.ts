@@ -177,11 +177,16 @@ export interface PciDevice {
   /** `local_cpulist` (or derived); null when unknown. */
   readonly localCpus: string | null;
   readonly localityRule: LocalityRule;
-  /** `class`, 6 hex digits: class, subclass, prog-if. */
-  readonly classCode: string;
+  /**
+   * `class`, 6 hex digits: class, subclass, prog-if. Inputs that print less give less:
+   * 4 digits (class + subclass: `lspci` without -v prints no prog-if), 2 (class only, as
+   * NCCL writes "0x03"); null when the input gives no class at all.
+   */
+  readonly classCode: string | null;
   readonly className?: string | null;
-  readonly vendorId: string;
-  readonly deviceId: string;
+  /** `vendor`/`device`; null when the input does not say and its names do not give one id (see build/names.ts). */
+  readonly vendorId: string | null;
+  readonly deviceId: string | null;
   readonly subsystemVendorId?: string | null;
   readonly subsystemDeviceId?: string | null;
   /** `revision`. */

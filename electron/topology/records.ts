@@ -42,6 +42,14 @@ export interface PciFunctionRecord {
   readonly nameText?: string | null;
   /** Where an attribute came from when not from `from` itself: attribute → file or file:line. */
   readonly attrFrom?: Readonly<Record<string, string>>;
+  /**
+   * When `fn.classCode` is null but the input printed the class by name (lspci without
+   * -nn): the prog-if byte it printed ("02"), null when it printed none. build/names.ts
+   * maps `fn.className` and this to the class code.
+   */
+  readonly printedProgIf?: string | null;
+  /** The `Subsystem:` text as printed when it carries no IDs ("Dell Device 1f3f"). */
+  readonly subsystemText?: string | null;
 }
 
 /** An OS device (netdev, RDMA, NVMe, block, DAX, CXL memdev...) and the PCI function it hangs below. */

@@ -49,7 +49,7 @@ describe.each(CASES)('$xml vs $archive', ({ archive, xml, skip = [] }) => {
       const s = a.get(addr)!;
       if (s.parent !== x.parent) problems.push(`${addr} parent ${s.parent} vs xml ${x.parent}`);
       if (s.vendorId !== x.vendorId || s.deviceId !== x.deviceId) problems.push(`${addr} ids`);
-      if (s.classCode.slice(0, 6) !== x.classCode.slice(0, 6)) problems.push(`${addr} class ${s.classCode} vs ${x.classCode}`);
+      if ((s.classCode ?? '').slice(0, 6) !== (x.classCode ?? '').slice(0, 6)) problems.push(`${addr} class ${s.classCode} vs ${x.classCode}`);
       if (JSON.stringify(osNames(s)) !== JSON.stringify(osNames(x))) problems.push(`${addr} os ${osNames(s)} vs xml ${osNames(x)}`);
       // hwloc places a function below the smallest object holding its local CPUs: the
       // XML's locality is that object's, so ours must fit inside it.

@@ -116,8 +116,8 @@ describe('QEMU lab fixtures', () => {
       for (const f of fns) {
         const d = dev(t, f.address);
         expect({ a: f.address, driver: d.driver }).toEqual({ a: f.address, driver: f.driver });
-        expect({ a: f.address, v: hex4(d.vendorId), d: hex4(d.deviceId) }).toEqual({ a: f.address, v: f.vendorId, d: f.deviceId });
-        expect({ a: f.address, c: d.classCode.replace(/^0x/, '').slice(0, 4) }).toEqual({ a: f.address, c: f.classCode });
+        expect({ a: f.address, v: hex4(d.vendorId ?? ''), d: hex4(d.deviceId ?? '') }).toEqual({ a: f.address, v: f.vendorId, d: f.deviceId });
+        expect({ a: f.address, c: (d.classCode ?? '').replace(/^0x/, '').slice(0, 4) }).toEqual({ a: f.address, c: f.classCode });
       }
     });
 

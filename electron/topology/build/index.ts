@@ -7,9 +7,10 @@
 import { annotateTopology } from '../annotate';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type HostBridge, type OsDevice, type PciDevice, type Snapshot } from '../model';
 import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../records';
+import { archFromRootComplexes } from './arch';
 import { cpuModelFromMidr, nameCpus } from './cpus';
 import { locateDevices, locateHostBridges } from './locality';
-import { classNameOf, resolveIds, resolveNames } from './names';
+import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
 import { refinePortKinds } from './port-kinds';
 import { repairPciTree } from './tree';
 
@@ -18,29 +19,55 @@ export { repairPciTree } from './tree';
 /** Inputs that do not say when they were captured (lspci, hwloc XML). */
 export const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
 
-/** An id the input did not show: what a config read returns when nothing answers. */
-const UNKNOWN_ID = '0xffff';
-
 export interface BuildResult {
   readonly topology: Snapshot;
   readonly diagnostics: readonly Diagnostic[];
 }
 
 /** One function's model entry: ids, names and OS devices filled in, fields kept in the record's order. */
-function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined): PciDevice {
+function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined, note: (r: PciFunctionRecord, ids: RecoveredIds) => void): PciDevice {
   const f = r.fn;
   const ids = resolveIds(r);
+  if (ids.problems.length > 0 || ids.recovered) note(r, ids);
   const names = resolveNames(r, ids);
+  const sub = ids.subsystemVendorId !== (f.subsystemVendorId ?? null) ? { subsystemVendorId: ids.subsystemVendorId, subsystemDeviceId: ids.subsystemDeviceId } : null;
   return {
     ...f,
-    className: f.className ?? classNameOf(f.classCode),
-    vendorId: ids.vendorId ?? UNKNOWN_ID,
-    deviceId: ids.deviceId ?? UNKNOWN_ID,
+    classCode: ids.classCode,
+    className: f.className ?? (ids.classCode !== null ? classNameOf(ids.classCode) : null),
+    vendorId: ids.vendorId,
+    deviceId: ids.deviceId,
+    ...sub,
     vendorName: names.vendorName,
     deviceName: names.deviceName,
     osDevices: osDevices ?? f.osDevices ?? [],
     roles: f.roles ?? [],
     roleReasons: f.roleReasons ?? [],
+  };
+}
+
+/**
+ * What name recovery did, as diagnostics: one per function whose id or class stayed
+ * unknown (naming the file:line and why), and one summary of how many were recovered.
+ */
+function recoveryNotes(path: string, diagnostics: Diagnostic[]): { note: (r: PciFunctionRecord, ids: RecoveredIds) => void; finish: () => void } {
+  let recovered = 0;
+  let open = 0;
+  return {
+    note: (r, ids) => {
+      if (ids.recovered) recovered++;
+      if (ids.problems.length === 0) return;
+      open++;
+      const what = [ids.vendorId === null ? 'vendor id' : null, ids.deviceId === null ? 'device id' : null, ids.classCode === null ? 'class code' : null].filter(Boolean).join(', ');
+      diagnostics.push({ severity: 'info', path: r.from, address: r.fn.address, message: `${what || 'id'} unknown: ${ids.problems.join('; ')}` });
+    },
+    finish: () => {
+      if (recovered === 0 && open === 0) return;
+      diagnostics.push({
+        severity: 'info', path,
+        message: `ids from names: ${recovered} function(s) had ids or class codes recovered from the names the input printed (reverse pci.ids lookup); ${open} kept some unknown (see their own notes)`,
+      });
+    },
   };
 }
 
@@ -77,7 +104,9 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const diagnostics: Diagnostic[] = [...rec.diagnostics];
   const present = new Set(rec.functions.map((f) => f.fn.address));
   const osDevs = groupOsDevices(rec.osDevices, present, (d) => diagnostics.push(d));
-  const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address)));
+  const recovery = recoveryNotes(rec.path, diagnostics);
+  const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address), recovery.note));
+  recovery.finish();
   refinePortKinds(drafts);
   // A damaged or hostile input (links into loops, missing bridges, repeated addresses)
   // must still be a tree.
@@ -86,12 +115,13 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const devices = locateDevices(tree.devices, rec.numaNodes);
   const cpus = nameCpus(rec.cpus);
   const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
+  const arch = rec.machine.arch === 'unknown' ? archFromRootComplexes(devices, rec.source.kind) : null;
   const raw: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     capturedAt: rec.capturedAt ?? UNKNOWN_TIME,
     source: rec.source,
-    machine: { ...rec.machine, cpuModel, cpus },
+    machine: { ...rec.machine, ...arch, cpuModel, cpus },
     numaNodes: [...rec.numaNodes],
     pci: { devices, hostBridges: locateHostBridges(hostBridgesOf(rec.hostBridges, devices), devices) },
     cxl: rec.cxl,

@@ -3,11 +3,13 @@
 // text at the vendor's name. It never overrides a name the input printed, and looks
 // nothing up for an id that is unknown (null) or all ones (0xffff: no device answered).
 //
-// Hook for recovering ids from names (lspci without -nn): `resolveIds` is where a
-// record's null vendor/device id may be filled from its printed names; today it only
-// passes known ids through.
+// Ids recovered from names (lspci without -nn): `resolveIds` fills a record's null
+// vendor/device/subsystem id and class code from the names it printed, through the reverse
+// pci.ids lookups of parse/pci-names.ts; a name pci.ids lacks, or gives to several ids,
+// leaves the id null and says why (never a guess).
 import type { PciFunctionRecord } from '../records';
-import { lookupClassName, lookupPciNames } from '../pci-ids';
+import { lookupClassName, lookupPciNames, pciReverseIndex } from '../pci-ids';
+import { resolveClassName, resolveNamePair, resolveSubsystem, resolveVendorAndDevice, type PciReverseIndex, type ResolvedIds } from '../parse/pci-names';
 
 export interface FunctionNames {
   readonly vendorName: string | null;
@@ -33,9 +35,66 @@ export function namesFromIds(vendorId: string | null, deviceId: string | null): 
   }
 }
 
-/** The record's vendor and device ids: as read. (Recovery from names goes here.) */
-export function resolveIds(r: PciFunctionRecord): FunctionIds {
-  return { vendorId: r.fn.vendorId, deviceId: r.fn.deviceId };
+/** Ids and class code a function ends with, and what could not be recovered (for a diagnostic). */
+export interface RecoveredIds extends FunctionIds {
+  readonly classCode: string | null;
+  readonly subsystemVendorId: string | null;
+  readonly subsystemDeviceId: string | null;
+  /** Why an id or the class stayed unknown; empty when nothing was missing or all was recovered. */
+  readonly problems: readonly string[];
+  /** Whether anything was taken from names (the caller says so once per input). */
+  readonly recovered: boolean;
+}
+
+const hex = (id: string | null): string | null => (id === null ? null : `0x${id}`);
+
+/** The vendor/device pair a record's printed names give: split text, or names printed apart. */
+function idsFromNames(rx: PciReverseIndex, r: PciFunctionRecord): ResolvedIds | null {
+  if (r.nameText) return resolveNamePair(rx, r.nameText);
+  if (r.fn.vendorName !== null) return resolveVendorAndDevice(rx, r.fn.vendorName, r.fn.deviceName);
+  return null;
+}
+
+/**
+ * The record's ids: as read, else recovered from its printed names (vendor + device,
+ * class name + prog-if, subsystem text). Ids the input showed are never replaced.
+ */
+export function resolveIds(r: PciFunctionRecord): RecoveredIds {
+  const f = r.fn;
+  let { vendorId, deviceId, classCode } = f;
+  let subsystemVendorId = f.subsystemVendorId ?? null;
+  let subsystemDeviceId = f.subsystemDeviceId ?? null;
+  const problems: string[] = [];
+  let recovered = false;
+  const needIds = vendorId === null || deviceId === null;
+  const needClass = classCode === null && !!f.className;
+  const needSub = subsystemVendorId === null && !!r.subsystemText;
+  if (!needIds && !needClass && !needSub) return { vendorId, deviceId, classCode, subsystemVendorId, subsystemDeviceId, problems, recovered };
+  const rx = pciReverseIndex();
+  if (!rx) {
+    problems.push('the pci.ids database is missing, so no id could be recovered from the names');
+    return { vendorId, deviceId, classCode, subsystemVendorId, subsystemDeviceId, problems, recovered };
+  }
+  if (needIds) {
+    const got = idsFromNames(rx, r);
+    if (!got) problems.push('the input shows neither the vendor/device ids nor their names');
+    else {
+      if (vendorId === null && got.vendorId !== null) { vendorId = hex(got.vendorId); recovered = true; }
+      if (deviceId === null && got.deviceId !== null) { deviceId = hex(got.deviceId); recovered = true; }
+      if (got.problem) problems.push(got.problem);
+    }
+  }
+  if (needClass) {
+    const c = resolveClassName(rx, f.className!, r.printedProgIf ?? null);
+    if (c.classCode !== null) { classCode = hex(c.classCode); recovered = true; }
+    else if (c.problem) problems.push(c.problem);
+  }
+  if (needSub) {
+    const s = resolveSubsystem(rx, r.subsystemText!, vendorId?.slice(2) ?? null, deviceId?.slice(2) ?? null);
+    subsystemVendorId = hex(s.subsystemVendorId);
+    subsystemDeviceId = hex(s.subsystemDeviceId);
+  }
+  return { vendorId, deviceId, classCode, subsystemVendorId, subsystemDeviceId, problems, recovered };
 }
 
 /**

@@ -14,7 +14,7 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
   const bits: string[] = [d.address];
   const kind = PORT_KIND_LABEL[d.portKind];
   bits.push(kind ? `${kind}:` : `${shortClass(d)}:`);
-  bits.push(`${deviceTitle(d)} [${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]`);
+  bits.push(`${deviceTitle(d)} [${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}]`);
   if (d.driver) bits.push(`driver ${d.driver}`);
   else if (d.driverOverride) bits.push(`driver_override ${d.driverOverride}`);
   const os = d.osDevices.map((o) => {
@@ -48,7 +48,7 @@ function vfSummary(vfs: PciDevice[]): string {
 
 function interesting(n: TreeNode): boolean {
   const d = n.device;
-  return d.portKind !== 'endpoint' ? n.children.some(interesting) : d.osDevices.length > 0 || d.roles.length > 0 || d.classCode.startsWith('0x02') || d.classCode.startsWith('0x01');
+  return d.portKind !== 'endpoint' ? n.children.some(interesting) : d.osDevices.length > 0 || d.roles.length > 0 || (d.classCode ?? '').startsWith('0x02') || (d.classCode ?? '').startsWith('0x01');
 }
 
 export function exportText(t: Snapshot, opts: TextOptions = {}): string {

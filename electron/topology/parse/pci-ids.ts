@@ -132,13 +132,20 @@ export function classEntries(idx: PciIdsIndex): IterableIterator<[string, string
   return idx.classes.entries();
 }
 
-/** "0x010802" → "010802", the key form of the class map (class, subclass, prog-if). */
-const classKey = (classCode: string): string => classCode.replace(/^0x/i, '').toLowerCase().padStart(6, '0');
+/**
+ * "0x010802" → "010802", the key form of the class map (class, subclass, prog-if). A code
+ * that gives less ("0x0108": no prog-if printed; "0x01": class only) keeps its length,
+ * so no level it lacks is looked up; an odd length is a number missing leading zeros.
+ */
+const classKey = (classCode: string): string => {
+  const c = classCode.replace(/^0x/i, '').toLowerCase();
+  return c.length === 2 || c.length === 4 ? c : c.padStart(6, '0');
+};
 
 /** Class name from a class map (text or compact index): subclass, else class. */
 function classNameIn(classes: ReadonlyMap<string, string>, classCode: string): string | null {
   const c = classKey(classCode);
-  return classes.get(c.slice(0, 4)) ?? classes.get(c.slice(0, 2)) ?? null;
+  return (c.length >= 4 ? classes.get(c.slice(0, 4)) : undefined) ?? classes.get(c.slice(0, 2)) ?? null;
 }
 
 /** Class name for a class code "0x020000": the subclass's name, else the class's. */
@@ -148,7 +155,8 @@ export function classNameInIndex(idx: PciIdsIndex, classCode: string): string | 
 
 /** Programming-interface name ("NVM Express", "Normal decode"), when pci.ids has one. */
 export function progIfNameInIndex(idx: PciIdsIndex, classCode: string): string | null {
-  return idx.classes.get(classKey(classCode)) ?? null;
+  const c = classKey(classCode);
+  return c.length === 6 ? idx.classes.get(c) ?? null : null;
 }
 
 /** What the name lookups need from a database, whichever form it is loaded from. */
@@ -346,6 +354,9 @@ export function compactPciNameDb(header: Uint8Array, read: ReadAt): PciNameDb {
       return { vendorName, deviceName, subsystemName };
     },
     className: (classCode) => classNameIn(classes, classCode),
-    progIfName: (classCode) => classes.get(classKey(classCode)) ?? null,
+    progIfName: (classCode) => {
+      const c = classKey(classCode);
+      return c.length === 6 ? classes.get(c) ?? null : null;
+    },
   };
 }

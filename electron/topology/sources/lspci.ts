@@ -90,36 +90,6 @@ function buildLink(rec: LspciRecord, kind: PortKind, hasChildren: boolean): Link
   return { speed, width, maxSpeed, maxWidth, downgraded };
 }
 
-const ARCH_HINTS: ReadonlyArray<{ arch: string; test: (v: string, d: string, cls: string) => boolean; what: string }> = [
-  { arch: 'aarch64', what: 'Ampere', test: (v, _d, cls) => v === '1def' && cls.startsWith('06') },
-  { arch: 'aarch64', what: 'HiSilicon Kunpeng', test: (v, d, cls) => v === '19e5' && /^a1[0-9a-f]{2}$/.test(d) && cls.startsWith('06') },
-  { arch: 'aarch64', what: 'Cavium/Marvell ThunderX2', test: (v, d, cls) => v === '177d' && /^af[0-9a-f]{2}$/.test(d) && cls.startsWith('06') },
-  { arch: 'aarch64', what: 'NVIDIA Grace', test: (v, d, cls) => v === '10de' && /^22b[0-9a-f]$/.test(d) && cls.startsWith('06') },
-  { arch: 'x86_64', what: 'Intel', test: (v, _d, cls) => v === '8086' && cls === '0600' },
-  { arch: 'x86_64', what: 'AMD', test: (v, _d, cls) => (v === '1022' || v === '1d94') && cls === '0600' },
-];
-
-/** Arch from root complexes / host bridges / root ports that only exist on one arch. */
-function inferArch(fns: readonly Fn[], rootOf: (f: Fn) => boolean): { arch: string; archSource?: string } {
-  for (const pass of ['aarch64', 'x86_64']) {
-    for (const f of fns) {
-      const r = f.rec;
-      const v = r?.vendorId ?? f.tree?.vendorId ?? null;
-      const d = r?.deviceId ?? f.tree?.deviceId ?? null;
-      const cls = r?.classId ?? '';
-      if (!v || !d) continue;
-      // Only functions on a root bus speak for the platform (an Intel NIC on an Altra does not).
-      if (!rootOf(f)) continue;
-      for (const h of ARCH_HINTS) {
-        if (h.arch === pass && h.test(v, d, cls)) {
-          return { arch: h.arch, archSource: `lspci: ${h.what} ${cls === '0600' ? 'host bridge' : 'root complex device'} ${f.address} [${v}:${d}]` };
-        }
-      }
-    }
-  }
-  return { arch: 'unknown' };
-}
-
 type Range = { f: Fn; sec: number; sub: number };
 
 /** Diagnostics of one lspci text, with its file name (and line) as the path. */
@@ -161,8 +131,9 @@ function collectFunctions(parsed: LspciParseResult, n: Notes): Map<string, Fn> {
   const noClass = all.filter((f) => !f.rec?.classId).length;
   if (noIds > 0 || noClass > 0) {
     n.info(
-      `lspci was run without -nn (or only -t): ${noIds} function(s) have unknown vendor/device IDs (0xffff), ` +
-        `${noClass} an unknown class code (0x000000, or 0x060400 for bridges the tree shows); names are kept as printed`,
+      `lspci was run without -nn (or only -t): ${noIds} function(s) show no vendor/device IDs, ` +
+        `${noClass} no class code (bridges the tree shows are taken as class 0x0604, prog-if unknown); ` +
+        'the builder recovers what it can from the printed names through pci.ids',
     );
   }
   if (parsed.records.length > 0 && treeEntries.length > 0) {
@@ -362,7 +333,10 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   const deviceHex = r?.deviceId ?? t?.deviceId ?? null;
   let classHex = r?.classId ?? null;
   if (!classHex && t?.secondaryBus !== null && t?.secondaryBus !== undefined) classHex = '0604';
-  const progIf = r?.progIf ?? '00';
+  // lspci -v and more print the prog-if whenever it is non-zero or named (lspci.c
+  // show_terse), so none printed there is 00; plain `lspci`/`-k` never print it.
+  // (`verbose` is read through a widened type until parse/lspci.ts's record carries it in HEAD.)
+  const progIf = r?.progIf ?? ((r as { readonly verbose?: boolean } | null)?.verbose ? '00' : null);
   const parent = tf.parentOf.get(f.address) ?? null;
   const { portKind, portKindSource } = lspciPortKind(f, classHex, parent);
   const numaNode = r?.numaNode ?? null;
@@ -379,7 +353,7 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
     numaNode,
     localCpus: null,
     localityRule: numaNode !== null ? 'imported' : 'unknown',
-    classCode: `0x${classHex ?? '0000'}${classHex ? progIf : '00'}`,
+    classCode: classHex ? `0x${classHex}${progIf ?? ''}` : null,
     className: r?.className ?? null,
     vendorId: vendorHex ? `0x${vendorHex}` : null,
     deviceId: deviceHex ? `0x${deviceHex}` : null,
@@ -403,7 +377,11 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   if (r) fn.capabilities = capabilityList(r);
   fn.roles = [];
   fn.roleReasons = [];
-  return { fn, from: `${name}:${r?.line ?? t?.line ?? 0}`, nameText: nm.nameText };
+  const rec: { -readonly [K in keyof PciFunctionRecord]: PciFunctionRecord[K] } = { fn, from: `${name}:${r?.line ?? t?.line ?? 0}`, nameText: nm.nameText };
+  // Printed without IDs: what build/names.ts needs to recover them from the names.
+  if (!classHex && r?.className) rec.printedProgIf = progIf;
+  if (r?.subsystemName && !r.subsystemVendorId) rec.subsystemText = r.subsystemName;
+  return rec;
 }
 
 /** Address order (domain, bus, device, function), the numbers taken from each function once. */
@@ -439,15 +417,15 @@ export function readLspci(text: string, name: string): SourceRecords {
   const tf: TreeFacts = { parentOf, rootBus, hasChildren, vfOf, pfVfs };
   const functions = byAddress(all).map((f) => functionRecord(f, tf, name));
   const numaNodes = numaNodesSeen(functions, n);
-  const arch = inferArch(all, (f) => parentOf.get(f.address) === null);
   return {
     source: { kind: 'lspci', name },
     path: name,
     capturedAt: null,
     machine: {
       hostname: null,
-      arch: arch.arch,
-      archSource: arch.archSource ?? 'lspci: no root complex device that only exists on one architecture',
+      // build/arch.ts decides from the root complexes' ids (printed or recovered from names).
+      arch: 'unknown',
+      archSource: 'lspci: no root complex device that only exists on one architecture',
       kernel: null,
       cpuModel: null,
     },

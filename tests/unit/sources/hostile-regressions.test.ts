@@ -70,7 +70,7 @@ describe('fuzz regressions', () => {
     expect(d.iommuGroup).toBeNull();
     expect(d.numaNode).toBeNull();
     expect(d.revision).toBeNull();
-    expect(d.classCode).toBe('0x060000');
+    expect(d.classCode).toBe('0x0600'); // the damaged prog-if is unknown, not 00
     checkSnapshot(topology);
   });
 });
