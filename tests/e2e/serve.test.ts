@@ -56,6 +56,8 @@ async function openFixture(file: string): Promise<void> {
     [file.split('/').pop()!],
     { timeout: 30_000 },
   );
+  // The app's own render-complete signal (set after Cytoscape drew this load), not elapsed time.
+  await page.waitForSelector('body[data-rendered=true]', { timeout: 60_000 });
   void before;
 }
 
@@ -114,7 +116,7 @@ describe('topolens serve in Chromium: every fixture', () => {
       const drawn = await drawnDevices();
       const hid = await hidden();
       expect(new Set(drawn).size).toBe(drawn.length);
-      expect([...drawn, ...hid['collapsedVfs']!].sort()).toEqual(t.pci.devices.map((d) => d.address).sort());
+      expect([...drawn, ...hid['collapsedVfs']!, ...hid['folded']!].sort()).toEqual(t.pci.devices.map((d) => d.address).sort());
       expect(hid['bridges']).toEqual([]);
       expect(hid['plain']).toEqual([]);
       expect(hid['filtered']).toEqual([]);
@@ -222,7 +224,7 @@ describe('topolens serve in Chromium: every fixture', () => {
     const h2 = await hidden();
     const d2 = await drawnDevices();
     expect(h2['plain']!.length).toBeGreaterThan(0);
-    expect([...d2, ...h2['plain']!, ...h2['bridges']!, ...h2['collapsedVfs']!].sort()).toEqual(t.pci.devices.map((d) => d.address).sort());
+    expect([...d2, ...h2['plain']!, ...h2['bridges']!, ...h2['collapsedVfs']!, ...h2['folded']!].sort()).toEqual(t.pci.devices.map((d) => d.address).sort());
     expect(await page.locator('[data-testid=counts]').textContent()).toContain('plain functions hidden');
     await page.uncheck('#opt-interesting');
     await page.uncheck('#opt-bridges');

@@ -347,8 +347,9 @@ class SceneBuilder {
     this.collapse = opts.collapseVfs ?? true;
     this.expanded = new Set(opts.expandedPfs ?? []);
     this.expandedGroups = new Set(opts.expandedGroups ?? []);
-    this.fold = opts.foldPlatform ?? true;
+    // Under a role filter the matching functions are what the user asked to see: nothing folds.
     this.role = opts.role ?? null;
+    this.fold = (opts.foldPlatform ?? true) && this.role === null;
     this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
     // VF → PF, from either side of the relation; only PFs that exist in the model count.
     for (const d of t.pci.devices) {

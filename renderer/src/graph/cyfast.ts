@@ -5,6 +5,34 @@
 // there and otherwise leaves Cytoscape alone: drawing stays Cytoscape's own.
 import type { Core } from 'cytoscape';
 
+/**
+ * The Cytoscape release these helpers were read against; package.json pins exactly this
+ * version, and the browser test checks that every helper below found its internals
+ * (none fell back to plain Cytoscape). Re-read the internals before bumping either.
+ */
+export const CYTOSCAPE_CHECKED = '3.34.4';
+
+/** Which helpers are active on this instance (false: that one fell back to Cytoscape's own code). */
+export interface CyfastStatus {
+  readonly version: string;
+  readonly styleFresh: boolean;
+  readonly cullOffscreen: boolean;
+  readonly labelSizes: boolean;
+  readonly gestureTexture: boolean;
+}
+
+export function cyfastStatus(cy: Core, version: string): CyfastStatus {
+  const style = cy.style() as unknown as Record<string, unknown>;
+  const r = (cy as unknown as { renderer(): Record<string, unknown> | undefined }).renderer();
+  return {
+    version,
+    styleFresh: typeof style['checkTriggers'] === 'function' && !Object.prototype.hasOwnProperty.call(style, 'checkTriggers'),
+    cullOffscreen: !!r && r['__topolensCull'] === true && typeof r['drawCachedElements'] === 'function' && (r['drawCachedElements'] as { name?: string }).name === 'drawVisible' && (r['drawCachedNodes'] as { name?: string }).name === 'drawVisible',
+    labelSizes: !!r && r['__topolensLabels'] === true && (r['calculateLabelDimensions'] as { name?: string }).name === 'labelDimensions',
+    gestureTexture: !!r && typeof r['textureOnViewport'] === 'boolean' && typeof r['hideEdgesOnViewport'] === 'boolean',
+  };
+}
+
 interface Box {
   x1: number;
   y1: number;
@@ -73,7 +101,7 @@ export function cullOffscreen(cy: Core): boolean {
     return true;
   };
   const ok = wrap('drawCachedElements') && wrap('drawCachedNodes');
-  r['__topolensCull'] = true;
+  r['__topolensCull'] = ok;
   return ok;
 }
 
