@@ -9,7 +9,7 @@ import { searchText } from '../../../electron/topology/view/search';
 import { FONT, type ThemeName } from '../../../electron/topology/view/style';
 import { buildElements, type Elements } from './elements';
 import { MIN_ZOOMED_FONT_PX, stylesheet } from './stylesheet';
-import { cacheLabelSizes, cullOffscreen, styleFresh } from './cyfast';
+import { cacheLabelSizes, cullOffscreen, cyfastStatus, styleFresh, type CyfastStatus } from './cyfast';
 
 /** Below this zoom the 11 px labels cannot be read. */
 export const READABLE_ZOOM = 0.7;
@@ -41,6 +41,8 @@ export class GraphView {
    */
   lastRenderMs = 0;
   lastTimings = { build: 0, add: 0, total: 0, remove: 0, insert: 0, style: 0 };
+  /** Which Cytoscape speed-ups (cyfast.ts) found the internals they rely on. */
+  readonly cyfast: CyfastStatus;
 
   constructor(container: HTMLElement, theme: ThemeName) {
     this.theme = theme;
@@ -57,6 +59,7 @@ export class GraphView {
     });
     cullOffscreen(this.cy);
     cacheLabelSizes(this.cy);
+    this.cyfast = cyfastStatus(this.cy, (cytoscape as unknown as { version?: string }).version ?? 'unknown');
     this.cy.on('tap', 'node', (e: EventObject) => {
       const n = e.target as NodeSingular;
       if (n.data('kind') === 'vf-group' || n.data('kind') === 'fold') {
@@ -229,38 +232,6 @@ export class GraphView {
       }
     }
     this.selectCbs.forEach((cb) => cb(id));
-  }
-
-  /**
-   * Mark the path between two devices (the Matrix tab's cells): each end's chain of
-   * drawn parents up to where the chains meet, or to the top when they do not.
-   */
-  highlightPair(a: string, b: string): void {
-    const cy = this.cy;
-    const chain = (id: string): string[] => {
-      const out = [id];
-      for (let cur = cy.getElementById(id); cur.nonempty() && out.length < 64; ) {
-        const p = cur.data('tparent') as string | undefined;
-        if (!p || cy.getElementById(p).empty()) break;
-        out.push(p);
-        cur = cy.getElementById(p);
-      }
-      return out;
-    };
-    const ca = chain(a);
-    const cb = chain(b);
-    const meet = ca.find((x) => cb.includes(x));
-    const upTo = (c: string[]) => (meet ? c.slice(0, c.indexOf(meet) + 1) : c);
-    cy.batch(() => {
-      cy.elements('.path').removeClass('path');
-      cy.nodes('.local-cpus').removeClass('local-cpus');
-      for (const c of [upTo(ca), upTo(cb)]) {
-        c.forEach((id, i) => {
-          cy.getElementById(id).addClass('path');
-          if (i > 0) cy.getElementById(`e:${id}>${c[i - 1]}`).addClass('path');
-        });
-      }
-    });
   }
 
   /** Addresses of the devices matching the query, in model order (drawn or folded). */
