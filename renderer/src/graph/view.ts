@@ -234,6 +234,38 @@ export class GraphView {
     this.selectCbs.forEach((cb) => cb(id));
   }
 
+  /**
+   * Mark the path between two devices (the Matrix tab's cells): each end's chain of
+   * drawn parents up to where the chains meet, or to the top when they do not.
+   */
+  highlightPair(a: string, b: string): void {
+    const cy = this.cy;
+    const chain = (id: string): string[] => {
+      const out = [id];
+      for (let cur = cy.getElementById(id); cur.nonempty() && out.length < 64; ) {
+        const p = cur.data('tparent') as string | undefined;
+        if (!p || cy.getElementById(p).empty()) break;
+        out.push(p);
+        cur = cy.getElementById(p);
+      }
+      return out;
+    };
+    const ca = chain(a);
+    const cb = chain(b);
+    const meet = ca.find((x) => cb.includes(x));
+    const upTo = (c: string[]) => (meet ? c.slice(0, c.indexOf(meet) + 1) : c);
+    cy.batch(() => {
+      cy.elements('.path').removeClass('path');
+      cy.nodes('.local-cpus').removeClass('local-cpus');
+      for (const c of [upTo(ca), upTo(cb)]) {
+        c.forEach((id, i) => {
+          cy.getElementById(id).addClass('path');
+          if (i > 0) cy.getElementById(`e:${id}>${c[i - 1]}`).addClass('path');
+        });
+      }
+    });
+  }
+
   /** Addresses of the devices matching the query, in model order (drawn or folded). */
   matchAddresses(query: string): string[] {
     const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
