@@ -34,8 +34,9 @@ export interface Advice {
   readonly devices: readonly string[];
   readonly numaNode: number | null;
   readonly cores: readonly number[];
-  readonly dpdk: { readonly lcores: string; readonly socketMem: string; readonly allow: readonly string[]; readonly eal: string };
-  readonly spdk: { readonly cpumask: string };
+  /** `lcores`/`cpumask` are null when no core could be chosen (the input lists no CPUs there). */
+  readonly dpdk: { readonly lcores: string | null; readonly socketMem: string; readonly allow: readonly string[]; readonly eal: string };
+  readonly spdk: { readonly cpumask: string | null };
   readonly hugepages: HugepageAdvice;
   readonly commands: readonly string[];
   readonly warnings: readonly string[];
@@ -60,6 +61,15 @@ function chooseNode(devs: readonly PciDevice[]): number | null {
   let best: number | null = null;
   for (const [n, c] of [...count].sort((a, b) => a[0] - b[0])) if (best === null || c > count.get(best)!) best = n;
   return best;
+}
+
+/**
+ * A node whose CPUs are unknown: the input lists none, but does not say it has none
+ * (lspci's "NUMA node:" lines make nodes without CPU lists). A CPU-less node has its
+ * kind set (cpuless, cxl, pmem, hbm).
+ */
+function cpusUnknown(n: NumaNode): boolean {
+  return list(n.cpus).length === 0 && n.kind === 'dram';
 }
 
 /** A CPU-less node's nearest node with CPUs, by the kernel's distance table. */
@@ -223,7 +233,9 @@ export function advise(t: Snapshot, devs: readonly PciDevice[], opts: AdviseOpti
   const devNode = chooseNode(devs);
   warnings.push(...localityWarnings(devs, devNode));
   let cpuNode = devNode === null ? null : t.numaNodes.find((x) => x.id === devNode) ?? null;
-  if (cpuNode && list(cpuNode.cpus).length === 0) {
+  if (cpuNode && cpusUnknown(cpuNode)) {
+    warnings.push(`this input does not list the CPUs of node ${cpuNode.id} (${t.source.kind}): pick cores from /sys/devices/system/node/node${cpuNode.id}/cpulist on the machine`);
+  } else if (cpuNode && list(cpuNode.cpus).length === 0) {
     const near = nearestWithCpus(t, cpuNode);
     warnings.push(`node ${cpuNode.id} has no CPUs (${cpuNode.kind}); cores are taken from ${near ? `the nearest node with CPUs, node ${near.id}` : 'all CPUs'}`);
     cpuNode = near;
@@ -231,7 +243,7 @@ export function advise(t: Snapshot, devs: readonly PciDevice[], opts: AdviseOpti
   const allCpus = t.machine.cpus.length ? t.machine.cpus.map((c) => c.id) : t.numaNodes.flatMap((x) => list(x.cpus));
   const pool = cpuNode ? list(cpuNode.cpus) : allCpus;
   const where = cpuNode ? `on node ${cpuNode.id}` : 'on this machine';
-  const cores = chooseCores(t, pool, n, where);
+  const cores: CoreChoice = pool.length ? chooseCores(t, pool, n, where) : { cores: [], warnings: cpuNode ? [] : ['this input lists no CPUs: no cores chosen'] };
   warnings.push(...cores.warnings);
   const memNodes = devNode !== null ? [devNode] : t.numaNodes.filter((x) => x.memoryBytes !== 0).map((x) => x.id);
   const maxId = Math.max(-1, ...t.numaNodes.map((x) => x.id));
@@ -242,15 +254,15 @@ export function advise(t: Snapshot, devs: readonly PciDevice[], opts: AdviseOpti
   warnings.push(...bind.warnings);
   const iommu = iommuWarning(t, devs, bind.commands);
   if (iommu) warnings.push(iommu);
-  const lcores = formatCpuList(cores.cores);
+  const lcores = cores.cores.length ? formatCpuList(cores.cores) : null;
   const allow = devs.map((d) => d.address);
-  const eal = [`-l ${lcores}`, ...(socketMem ? [`--socket-mem ${socketMem}`] : []), ...allow.map((a) => `-a ${a}`)].join(' ');
+  const eal = [...(lcores ? [`-l ${lcores}`] : []), ...(socketMem ? [`--socket-mem ${socketMem}`] : []), ...allow.map((a) => `-a ${a}`)].join(' ');
   return {
     devices: allow,
     numaNode: devNode,
     cores: cores.cores,
     dpdk: { lcores, socketMem, allow, eal },
-    spdk: { cpumask: hexMask(cores.cores) },
+    spdk: { cpumask: cores.cores.length ? hexMask(cores.cores) : null },
     hugepages: huge.advice,
     commands: [...bind.commands, ...huge.commands],
     warnings,
@@ -269,10 +281,10 @@ export function adviceText(a: Advice): string {
   const lines = [
     `Devices: ${a.devices.join(', ') || '(none)'}`,
     `NUMA node: ${a.numaNode ?? 'unknown'}`,
-    `Cores: ${a.dpdk.lcores || '(none)'}`,
+    `Cores: ${a.dpdk.lcores ?? '(none chosen)'}`,
     '',
     `DPDK EAL:  ${a.dpdk.eal}`,
-    `SPDK:      -m ${a.spdk.cpumask}`,
+    `SPDK:      ${a.spdk.cpumask ? `-m ${a.spdk.cpumask}` : '(no cores chosen)'}`,
     '',
     `Hugepages (${hp.sizeKb} kB${hp.sizeAssumed ? ', assumed' : ''}):`,
     ...hp.nodes.map((x) => `  node ${x.node}: ${x.pages} pages needed; now ${x.current ?? 'unknown'} reserved, ${x.free ?? 'unknown'} free`),

@@ -115,7 +115,9 @@ function checkNuma(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
 }
 
 function checkCpuless(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
-  const cpuless = new Set(t.numaNodes.filter((n) => (parseCpuList(n.cpus) ?? []).length === 0).map((n) => n.id));
+  // A node the input lists without CPUs is CPU-less only when its kind says so (lspci
+  // knows nodes from "NUMA node:" lines but not their CPUs: kind dram, cpus "").
+  const cpuless = new Set(t.numaNodes.filter((n) => (parseCpuList(n.cpus) ?? []).length === 0 && n.kind !== 'dram').map((n) => n.id));
   return devs.filter((d) => d.numaNode !== null && cpuless.has(d.numaNode) && isEndpoint(d)).map((d) => finding({
     severity: 'warning', check: 'cpuless-node', device: d.address,
     message: `on NUMA node ${d.numaNode}, which has no CPUs: every CPU reaches it across an interconnect`,

@@ -12,11 +12,11 @@ import type { Panel, PanelContext } from './panels';
 function adviceBody(a: Advice): HTMLElement[] {
   const hp = a.hugepages;
   const out: HTMLElement[] = [
-    h('p', { 'data-testid': 'advice-summary' }, `NUMA node ${a.numaNode ?? 'unknown'} · cores ${a.dpdk.lcores || 'none'}`),
+    h('p', { 'data-testid': 'advice-summary' }, `NUMA node ${a.numaNode ?? 'unknown'} · cores ${a.dpdk.lcores ?? 'none chosen'}`),
     h('h3', {}, 'DPDK EAL arguments'),
     commandLine(a.dpdk.eal, 'advice-eal'),
     h('h3', {}, 'SPDK core mask'),
-    commandLine(`-m ${a.spdk.cpumask}`, 'advice-spdk'),
+    a.spdk.cpumask ? commandLine(`-m ${a.spdk.cpumask}`, 'advice-spdk') : h('p', { class: 'answers-note' }, 'no cores chosen'),
     h('h3', {}, `Hugepages (${hp.sizeKb} kB${hp.sizeAssumed ? ', size assumed' : ''})`),
     h('ul', {}, ...hp.nodes.map((n) => h('li', {}, `node ${n.node}: ${n.pages} pages needed; now ${n.current ?? 'unknown'} reserved, ${n.free ?? 'unknown'} free`))),
   ];
