@@ -13,6 +13,9 @@ import { GraphView } from './graph/view';
 import { clear, h } from './ui/dom';
 import { detailsPanel } from './ui/details-panel';
 import { diagnosticsPanel } from './ui/diagnostics-panel';
+import { advicePanel } from './ui/advice-panel';
+import { healthPanel } from './ui/health-panel';
+import { matrixPanel } from './ui/matrix-panel';
 import { renderHeader, roleCountsOf } from './ui/header';
 import { PanelArea } from './ui/panels';
 import { tablePanel } from './ui/table-panel';
@@ -46,6 +49,9 @@ const panels = new PanelArea($('side'), $('panel-tabs'), $('panel-bodies'), {
 panels.mount(detailsPanel({ device: (a) => view.device(a), sceneNode: (id) => view.elements?.scene.nodes.find((n) => n.id === id), paint: (r) => paintRoles(r) }));
 panels.mount(tablePanel());
 panels.mount(diagnosticsPanel());
+panels.mount(matrixPanel({ highlightPair: (a, b) => view.highlightPair(a, b) }));
+panels.mount(advicePanel({ device: (a) => view.device(a) }));
+panels.mount(healthPanel());
 
 function sceneOpts(): SceneOptions {
   return { ...state.opts, expandedPfs: [...state.opts.expandedPfs], expandedGroups: [...state.opts.expandedGroups] };
