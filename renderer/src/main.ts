@@ -15,6 +15,8 @@ import { detailsPanel } from './ui/details-panel';
 import { diagnosticsPanel } from './ui/diagnostics-panel';
 import { advicePanel } from './ui/advice-panel';
 import { healthPanel } from './ui/health-panel';
+import { comparePanel } from './ui/compare-panel';
+import { fleetPanel } from './ui/fleet-panel';
 import { matrixPanel } from './ui/matrix-panel';
 import { renderHeader, roleCountsOf } from './ui/header';
 import { PanelArea } from './ui/panels';
@@ -52,6 +54,8 @@ panels.mount(diagnosticsPanel());
 panels.mount(matrixPanel({ highlightPair: (a, b) => view.highlightPair(a, b) }));
 panels.mount(advicePanel({ device: (a) => view.device(a) }));
 panels.mount(healthPanel());
+panels.mount(comparePanel(view));
+panels.mount(fleetPanel());
 
 function sceneOpts(): SceneOptions {
   return { ...state.opts, expandedPfs: [...state.opts.expandedPfs], expandedGroups: [...state.opts.expandedGroups] };

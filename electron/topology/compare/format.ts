@@ -62,7 +62,8 @@ export function formatDiffText(d: SnapshotDiff, a: Snapshot, b: Snapshot): strin
   return `${out.join('\n')}\n`;
 }
 
-function differenceLine(x: FleetDifference): string {
+/** One outlier difference in words ("0000:02:00.0  driver: igb → vfio-pci"). */
+export function differenceLine(x: FleetDifference): string {
   const where = x.address ? `${x.address}  ` : '';
   if (x.field === 'function') return `${where}${x.before === null ? `added ${String(x.after)}` : `missing (majority has ${String(x.before)})`}`;
   return `${where}${x.field}: ${describeValue(x.field, x.before)} → ${describeValue(x.field, x.after)}`;
