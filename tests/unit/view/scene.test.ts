@@ -68,6 +68,21 @@ describe('buildScene accounts for every device', () => {
   });
 });
 
+describe('CXL', () => {
+  it("draws the CXL memory device's link to the NUMA node its region became", async () => {
+    // fixtures/lab/x86-q35-cxl/README.md: mem0 under 0000:31:00.0 → region0 → dax0.0 → kmem
+    // onlines it as NUMA node 2 (CPU-less); the device itself hangs from node 0's host bridge.
+    const { topology: t } = await loadInput(join(REPO, 'fixtures/lab/x86-q35-cxl/capture.tar.gz'), { hostFacts: false });
+    const s = buildScene(t);
+    const e = s.edges.find((x) => x.classes.includes('cxl-edge'))!;
+    expect(e.source).toBe('0000:31:00.0');
+    expect(e.target).toBe('cpus:2');
+    expect(e.label).toMatch(/mem0 → region0 .* → node 2/);
+    expect(s.nodes.find((n) => n.id === '0000:31:00.0')!.group).toBe('numa:0');
+    expect(s.nodes.find((n) => n.id === 'cpus:2')!.lines[0]).toMatch(/^no CPUs \(cxl memory/);
+  });
+});
+
 describe('platform folding', () => {
   const t = snap([
     dev('0000:00:00.0', { portKind: 'host-bridge', classCode: '0x060000', className: 'Host bridge', driver: null }),
