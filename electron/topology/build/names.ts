@@ -44,6 +44,8 @@ export interface RecoveredIds extends FunctionIds {
   readonly problems: readonly string[];
   /** Whether anything was taken from names (the caller says so once per input). */
   readonly recovered: boolean;
+  /** The printed "Vendor Device" text split where pci.ids' vendor name ends, when it was split. */
+  readonly split?: { readonly vendorName: string | null; readonly deviceName: string | null };
 }
 
 const hex = (id: string | null): string | null => (id === null ? null : `0x${id}`);
@@ -66,6 +68,7 @@ export function resolveIds(r: PciFunctionRecord): RecoveredIds {
   let subsystemDeviceId = f.subsystemDeviceId ?? null;
   const problems: string[] = [];
   let recovered = false;
+  let split: RecoveredIds['split'];
   const needIds = vendorId === null || deviceId === null;
   const needClass = classCode === null && !!f.className;
   const needSub = subsystemVendorId === null && !!r.subsystemText;
@@ -79,6 +82,7 @@ export function resolveIds(r: PciFunctionRecord): RecoveredIds {
     const got = idsFromNames(rx, r);
     if (!got) problems.push('the input shows neither the vendor/device ids nor their names');
     else {
+      if (r.nameText) split = { vendorName: got.vendorName, deviceName: got.deviceName };
       if (vendorId === null && got.vendorId !== null) { vendorId = hex(got.vendorId); recovered = true; }
       if (deviceId === null && got.deviceId !== null) { deviceId = hex(got.deviceId); recovered = true; }
       if (got.problem) problems.push(got.problem);
@@ -94,14 +98,14 @@ export function resolveIds(r: PciFunctionRecord): RecoveredIds {
     subsystemVendorId = hex(s.subsystemVendorId);
     subsystemDeviceId = hex(s.subsystemDeviceId);
   }
-  return { vendorId, deviceId, classCode, subsystemVendorId, subsystemDeviceId, problems, recovered };
+  return { vendorId, deviceId, classCode, subsystemVendorId, subsystemDeviceId, problems, recovered, ...(split ? { split } : {}) };
 }
 
 /**
  * Vendor and device names: the ones the input printed apart, else its combined text split
  * at the pci.ids vendor name, pci.ids filling every gap.
  */
-export function resolveNames(r: PciFunctionRecord, ids: FunctionIds): FunctionNames {
+export function resolveNames(r: PciFunctionRecord, ids: FunctionIds & Pick<RecoveredIds, 'split'>): FunctionNames {
   const { vendorName, deviceName } = r.fn;
   const db = (): FunctionNames => namesFromIds(ids.vendorId, ids.deviceId);
   if (vendorName !== null && deviceName !== null) return { vendorName, deviceName };
@@ -110,7 +114,18 @@ export function resolveNames(r: PciFunctionRecord, ids: FunctionIds): FunctionNa
     return { vendorName: vendorName ?? d.vendorName, deviceName: deviceName ?? d.deviceName };
   }
   const text = r.nameText ?? null;
+  if (text && ids.split) return splitByReverseLookup(ids.split, db());
   return text ? splitNameText(text, db()) : db();
+}
+
+/**
+ * Names from the split the reverse lookup made: the vendor as pci.ids spells it, the
+ * device as printed unless lspci printed only "Device 1234" (then pci.ids' name, if any).
+ */
+function splitByReverseLookup(split: NonNullable<RecoveredIds['split']>, db: FunctionNames): FunctionNames {
+  const dev = split.deviceName;
+  const placeholder = dev === null || /^Device [0-9a-f]{4}$/i.test(dev);
+  return { vendorName: split.vendorName ?? db.vendorName, deviceName: placeholder ? db.deviceName : dev };
 }
 
 /**

@@ -18,6 +18,10 @@ export function refinePortKinds(devices: PciDevice[]): void {
     const known = decided.get(d.address);
     if (known) return known;
     let k = d.portKind;
+    // A host-bridge class function on a root bus (its class known only once the builder
+    // recovered it from a printed name, lspci without -nn) is the host bridge, as lspci's
+    // reader decides when the class is printed.
+    if (d.portKindSource === 'shape' && k === 'endpoint' && !d.parent && (d.classCode ?? '').startsWith('0x0600') && d.secondaryBus == null) k = 'host-bridge';
     if (d.portKindSource === 'shape' && k === 'pci-bridge' && depth < 64) {
       const parent = d.parent ? byAddr.get(d.parent) : undefined;
       const subtractive = d.classCode === '0x060401';
