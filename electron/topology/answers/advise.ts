@@ -138,6 +138,8 @@ function chooseCores(t: Snapshot, pool: readonly number[], n: number, where: str
   }
   if (chosen.length < n) warnings.push(`only ${chosen.length} of the ${n} cores asked for are available ${where} without CPU 0`);
   if (!sib.known) warnings.push('the CPU topology (package/core ids) is not in this input: SMT siblings could not be avoided with certainty');
+  const knownNone = (m.isolatedCpus !== undefined || m.nohzFullCpus !== undefined) && isolated.size === 0;
+  if (knownNone) warnings.push('this machine isolates no CPU (/sys/devices/system/cpu/isolated and nohz_full are empty): the polling cores share time with the kernel and other tasks; reserve them with isolcpus= / nohz_full= on the kernel command line');
   if (m.isolatedCpus === undefined && m.nohzFullCpus === undefined) warnings.push('this input does not say which CPUs are isolated (/sys/devices/system/cpu/isolated, nohz_full): the cores chosen may be shared with the kernel and other tasks');
   else if (isolated.size && chosen.some((c) => !isolated.has(c))) warnings.push(`CPUs ${formatCpuList(chosen.filter((c) => !isolated.has(c)))} are not isolated (isolated: ${formatCpuList(isolated)})`);
   return { cores: chosen.sort((a, b) => a - b), warnings };
@@ -185,10 +187,12 @@ function bindCommands(t: Snapshot, devs: readonly PciDevice[]): { commands: stri
   for (const d of devs) {
     if (d.driver && USERSPACE_DRIVERS.has(d.driver)) notes.push(`${d.address} is already on ${d.driver}`);
     else if (d.driver && BIFURCATED_DRIVERS.has(d.driver)) notes.push(`${d.address} stays on ${d.driver}: its DPDK driver runs beside the kernel driver (bifurcated), no rebinding`);
+    else if ((d.classCode ?? '').startsWith('0x03')) notes.push(`${d.address} is a GPU: it stays on its vendor driver (DPDK gpudev and GPUDirect RDMA use it), no rebinding`);
     else {
       commands.push(`sudo dpdk-devbind.py -b vfio-pci ${d.address}`);
       const os = d.osDevices.filter((o) => !o.via && (o.kind === 'net' || o.kind === 'nvme' || o.kind === 'block' || o.kind === 'rdma')).map((o) => o.name);
-      if (os.length) warnings.push(`binding ${d.address} to vfio-pci takes ${os.join(', ')} away from the kernel (${d.driver ?? 'no driver'} now): make sure nothing uses ${os.length > 1 ? 'them' : 'it'} (routes, mounts)`);
+      const now = t.source.kind === 'hwloc-xml' ? 'driver not in this input' : `${d.driver ?? 'no driver'} now`;
+      if (os.length) warnings.push(`binding ${d.address} to vfio-pci takes ${os.join(', ')} away from the kernel (${now}): make sure nothing uses ${os.length > 1 ? 'them' : 'it'} (routes, mounts)`);
     }
     if (d.iommuGroup !== null) {
       const peers = t.pci.devices.filter((p) => p.iommuGroup === d.iommuGroup && p.address !== d.address && !chosen.has(p.address) && (p.portKind === 'endpoint' || p.portKind === 'rc-endpoint'));
