@@ -4,7 +4,6 @@
 // cmp-changed on their nodes, or on the group a folded device is in) and lists every
 // difference; an address clicks through to the device. Functions only in the other
 // capture are listed, not drawn. The comparison is compare/diff's; this module only shows it.
-import type { LoadedTopology } from '../../../electron/ipc';
 import { diffSnapshots, isIdentical, type SnapshotDiff } from '../../../electron/topology/compare/diff';
 import { changeLine } from '../../../electron/topology/compare/format';
 import type { Snapshot } from '../../../electron/topology/model';
@@ -36,11 +35,17 @@ export function compareMarks(d: SnapshotDiff): Map<string, Mark> {
   return m;
 }
 
-/** Border colours for the marks: colour-blind-safe (Okabe-Ito vermillion, orange) and dashed vs solid. */
+/**
+ * The marks are halos (Cytoscape overlays), which no role style uses, in Okabe-Ito
+ * colours: removed vermillion with a double border, changed reddish purple.
+ */
+export const MARK_COLOURS = { 'cmp-removed': '#d55e00', 'cmp-changed': '#cc79a7' } as const;
+
 function addMarkStyles(g: MarkableGraph, theme: ThemeName): void {
-  const dark = theme === 'dark';
-  g.cy.style().selector('node.cmp-removed').style({ 'border-color': dark ? '#ff7a45' : '#d55e00', 'border-width': 5, 'border-style': 'dashed' }).update();
-  g.cy.style().selector('node.cmp-changed').style({ 'border-color': dark ? '#ffc34d' : '#e69f00', 'border-width': 5, 'border-style': 'solid' }).update();
+  const opacity = theme === 'dark' ? 0.45 : 0.35;
+  const halo = (c: string) => ({ 'overlay-color': c, 'overlay-opacity': opacity, 'overlay-padding': 7 });
+  g.cy.style().selector('node.cmp-removed').style({ ...halo(MARK_COLOURS['cmp-removed']), 'border-style': 'double', 'border-width': 6, 'border-color': MARK_COLOURS['cmp-removed'] }).update();
+  g.cy.style().selector('node.cmp-changed').style(halo(MARK_COLOURS['cmp-changed'])).update();
 }
 
 function applyMarks(g: MarkableGraph, marks: ReadonlyMap<string, Mark>): void {
@@ -138,7 +143,10 @@ export function comparePanel(graph: MarkableGraph): Panel {
       const pick = h('button', { 'data-testid': 'compare-open', onclick: () => input.click() }, 'Compare with…');
       const clearBtn = h('button', { 'data-testid': 'compare-clear', onclick: () => { other = null; render(); } }, 'Clear');
       out = h('div', { 'data-testid': 'compare-out' });
-      el.append(h('div', { class: 'answers-form' }, pick, clearBtn, input), out);
+      // Classes, not style attributes: the page's CSP allows no inline styles.
+      const chip = (m: Mark, label: string) => h('span', { class: `cmp-chip ${m}` }, label);
+      const legend = h('p', { class: 'answers-note' }, 'On the map: ', chip('cmp-removed', 'removed'), ' ', chip('cmp-changed', 'changed'), ' (halo); functions only in the other capture are listed below.');
+      el.append(h('div', { class: 'answers-form' }, pick, clearBtn, input), legend, out);
       addMarkStyles(graph, ctx.theme());
       graph.cy.on('add', 'node', reapply);
       render();
@@ -148,12 +156,6 @@ export function comparePanel(graph: MarkableGraph): Panel {
     },
     onTheme(t) {
       addMarkStyles(graph, t);
-    },
-    badge(l: LoadedTopology) {
-      if (!other) return null;
-      const d = diffSnapshots(l.snapshot, other);
-      const n = d.added.length + d.removed.length + d.changed.length + d.machine.length;
-      return n ? String(n) : null;
     },
   };
 }

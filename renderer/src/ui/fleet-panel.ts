@@ -69,6 +69,8 @@ function outliersList(r: FleetReport): HTMLElement {
   );
 }
 
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
 export function fleetPanel(): Panel {
   let ctx: PanelContext;
   let out: HTMLElement;
@@ -96,7 +98,7 @@ export function fleetPanel(): Panel {
     clear(out);
     const total = entries.length;
     out.append(
-      h('p', { class: 'answers-note', 'data-testid': 'fleet-summary' }, `${total} machines, ${report.models.length} models, ${report.groups.length} groups, ${report.outliers.length} outliers`),
+      h('p', { class: 'answers-note', 'data-testid': 'fleet-summary' }, `${plural(total, 'machine')}, ${plural(report.models.length, 'model')}, ${plural(report.groups.length, 'group')}, ${plural(report.outliers.length, 'outlier')}`),
       ...report.models.filter((m) => m.note).map((m) => h('p', { class: 'answers-note' }, `${m.model}: ${m.note}`)),
       groupsTable(report),
       outliersList(report),
