@@ -223,6 +223,8 @@ export class GraphView {
       }
       const numa = n.data('numa') as number | undefined;
       if (numa !== undefined) cy.getElementById(`cpus:${numa}`).addClass('local-cpus');
+      // A CXL device: its edge to the memory node its region became.
+      n.connectedEdges('.cxl-edge').addClass('path');
     });
     if (id && center) {
       const n = cy.getElementById(id);
