@@ -56,7 +56,7 @@ function where(t: Snapshot, address: string, file: string): string {
     case 'hwloc-xml':
       return `hwloc XML ${t.source.name}: ${address} (${file})`;
     default:
-      return `snapshot ${t.source.name}: ${address} (${file})`;
+      return `${t.source.kind} ${t.source.name}: ${address} (${file})`;
   }
 }
 
