@@ -10,6 +10,7 @@ import { buildTopology } from './build';
 import { InputError } from './errors';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type SourceKind } from './model';
 import { openArchiveFile, sniffCompression } from './sources/archive';
+import { looksLikeNcclXml } from './parse/nccl-xml';
 import { readHostFacts } from './sources/host-facts';
 import { readSysfs } from './sources/read-sysfs';
 import { DiskRoot, type SysfsRoot } from './sources/sysfs-root';
@@ -139,6 +140,10 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
     // Lazily: the snapshot validator (ajv) costs more to load than a sysfs capture to read.
     const { parseSnapshot } = await import('./sources/snapshot');
     return parseSnapshot(text, input);
+  }
+  if (trimmed.startsWith('<') && looksLikeNcclXml(trimmed)) {
+    const { snapshotFromNcclXml } = await import('./sources/nccl-xml');
+    return requireSomething(snapshotFromNcclXml(text, basename(input)), input, 'NCCL topology XML');
   }
   if (trimmed.startsWith('<')) {
     const { snapshotFromHwlocXml } = await import('./sources/hwloc-xml');

@@ -1,7 +1,7 @@
 // The topology model: snapshot contract v1 (see README "Snapshot format"), as plain
 // serialisable data. Each field names the sysfs file it comes from. No logic here.
 
-export type SourceKind = 'live' | 'sysfs-dir' | 'archive' | 'lspci' | 'hwloc-xml' | 'snapshot';
+export type SourceKind = 'live' | 'sysfs-dir' | 'archive' | 'lspci' | 'hwloc-xml' | 'nccl-xml' | 'snapshot';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -205,7 +205,7 @@ export interface PciDevice {
   /** PCIe port type (config space when readable, else from the tree's shape). */
   readonly portKind: PortKind;
   /** Where portKind came from: the PCIe capability in config space, or the tree's shape. */
-  readonly portKindSource?: 'config' | 'shape' | 'lspci' | 'hwloc';
+  readonly portKindSource?: 'config' | 'shape' | 'lspci' | 'hwloc' | 'nccl';
   /** Bridges: secondary and subordinate bus (config space bytes 0x19/0x1a). */
   readonly secondaryBus?: number | null;
   readonly subordinateBus?: number | null;

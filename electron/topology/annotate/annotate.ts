@@ -22,7 +22,8 @@ export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): 
   const capW = link.maxWidth !== null && upstream?.maxWidth ? Math.min(link.maxWidth, upstream.maxWidth) : link.maxWidth;
   const reasons: string[] = [];
   if (link.width === null || link.speed === null) {
-    return { ...link, downgraded: false, note: 'no trained link (empty slot or link down)' };
+    // A source that knows why (NCCL records maxima only) says so in its own note.
+    return { ...link, downgraded: false, note: link.note ?? 'no trained link (empty slot or link down)' };
   }
   if (capS !== null && cs !== null && cs < capS) reasons.push(`${link.speed} of ${capS} GT/s`);
   if (capW !== null && link.width < capW) reasons.push(`x${link.width} of x${capW}`);

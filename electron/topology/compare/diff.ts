@@ -55,6 +55,7 @@ export interface SnapshotDiff {
  */
 const FORMAT_LACKS: Partial<Record<SourceKind, readonly DeviceField[]>> = {
   'hwloc-xml': ['driver', 'link', 'sriov', 'roles'],
+  'nccl-xml': ['driver', 'link', 'sriov', 'roles'],
   lspci: ['localCpus', 'osDevices', 'roles'],
 };
 
