@@ -127,3 +127,24 @@ export function analyseFleet(entries: readonly FleetEntry[], errors: FleetReport
   }
   return { groups, outliers, models, errors: [...errors].sort(byMember) };
 }
+
+/**
+ * Member names for captures picked in the app, as `topolens fleet DIR` gives them
+ * (cli/fleet-load.ts does the same on the file system): a file directly in the picked folder
+ * (or picked on its own) by its name; the only capture in a host's sub-folder by the
+ * sub-folder; several captures in one sub-folder as "sub/file".
+ */
+export function memberNames(files: readonly { name: string; relativePath: string }[]): string[] {
+  const inside = (p: string) => p.split('/').slice(1); // drop the picked folder itself
+  const perDir = new Map<string, number>();
+  for (const f of files) {
+    const parts = inside(f.relativePath);
+    if (parts.length >= 2) perDir.set(parts.slice(0, -1).join('/'), (perDir.get(parts.slice(0, -1).join('/')) ?? 0) + 1);
+  }
+  return files.map((f) => {
+    const parts = inside(f.relativePath);
+    if (parts.length < 2) return f.name;
+    const dir = parts.slice(0, -1).join('/');
+    return perDir.get(dir) === 1 ? dir : parts.join('/');
+  });
+}

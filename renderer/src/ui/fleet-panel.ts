@@ -4,7 +4,7 @@
 // analysis as `topolens fleet`. Members are named like the CLI names them. It only
 // shows the report; it keeps no captures beyond the compact form the analysis needs.
 import { compactForCompare, fingerprint } from '../../../electron/topology/compare/fingerprint';
-import { analyseFleet, type FleetEntry, type FleetReport } from '../../../electron/topology/compare/fleet';
+import { analyseFleet, memberNames, type FleetEntry, type FleetReport } from '../../../electron/topology/compare/fleet';
 import { differenceLine } from '../../../electron/topology/compare/format';
 import { clear, h } from './dom';
 import type { Panel, PanelContext } from './panels';
@@ -14,26 +14,6 @@ export interface PickedFile {
   readonly file: File;
   /** "picked/host/capture.tar.gz" for a folder pick, "" for a plain file pick. */
   readonly relativePath: string;
-}
-
-/**
- * Member names, as `topolens fleet DIR` gives them: a file directly in the picked folder
- * (or picked on its own) by its name; the only capture in a host's sub-folder by the
- * sub-folder; several captures in one sub-folder as "sub/file".
- */
-export function memberNames(files: readonly { name: string; relativePath: string }[]): string[] {
-  const inside = (p: string) => p.split('/').slice(1); // drop the picked folder itself
-  const perDir = new Map<string, number>();
-  for (const f of files) {
-    const parts = inside(f.relativePath);
-    if (parts.length >= 2) perDir.set(parts.slice(0, -1).join('/'), (perDir.get(parts.slice(0, -1).join('/')) ?? 0) + 1);
-  }
-  return files.map((f) => {
-    const parts = inside(f.relativePath);
-    if (parts.length < 2) return f.name;
-    const dir = parts.slice(0, -1).join('/');
-    return perDir.get(dir) === 1 ? dir : parts.join('/');
-  });
 }
 
 function groupsTable(r: FleetReport): HTMLElement {
