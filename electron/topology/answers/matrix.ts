@@ -43,33 +43,52 @@ export interface MatrixResult {
 /** The PCI tree as parent links, with cycle-safe ancestor chains. */
 export class PciPaths {
   private readonly byAddr: ReadonlyMap<string, PciDevice>;
+  /** Root complexes that hang below a PCI device (Intel VMD): host bridge id → that device. */
+  private readonly behind: ReadonlyMap<string, PciDevice>;
   private readonly chains = new Map<string, readonly PciDevice[]>();
   constructor(readonly t: Snapshot) {
     this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+    const behind = new Map<string, PciDevice>();
+    for (const hb of t.pci.hostBridges ?? []) {
+      const dev = hb.behind ? this.byAddr.get(hb.behind) : undefined;
+      if (dev) behind.set(hb.id, dev);
+    }
+    this.behind = behind;
   }
   device(addr: string): PciDevice | undefined {
     return this.byAddr.get(addr);
   }
-  /** Upstream bridges of `d`, nearest first (not `d` itself). */
+  /**
+   * Upstream bridges of `d`, nearest first (not `d` itself). Where a root complex hangs
+   * below a device (VMD), the chain goes on through that device: its traffic does.
+   */
   ancestors(d: PciDevice): readonly PciDevice[] {
     const hit = this.chains.get(d.address);
     if (hit) return hit;
     const out: PciDevice[] = [];
     const seen = new Set([d.address]);
-    let cur = d.parent ? this.byAddr.get(d.parent) : undefined;
+    let cur = d.parent ? this.byAddr.get(d.parent) : this.hostedBy(d);
     while (cur && !seen.has(cur.address)) {
       out.push(cur);
       seen.add(cur.address);
-      cur = cur.parent ? this.byAddr.get(cur.parent) : undefined;
+      cur = cur.parent ? this.byAddr.get(cur.parent) : this.hostedBy(cur);
     }
     this.chains.set(d.address, out);
     return out;
   }
-  /** The root complex: the model's hostBridge, else the root bus of the topmost bridge. */
+  private hostedBy(d: PciDevice): PciDevice | undefined {
+    return d.hostBridge ? this.behind.get(d.hostBridge) : undefined;
+  }
+  /**
+   * The root complex a device's traffic reaches the CPU through: the model's hostBridge
+   * (for a VMD domain, the one its VMD device sits on), else the root bus of the
+   * topmost bridge.
+   */
   hostBridge(d: PciDevice): string | null {
-    if (d.hostBridge) return d.hostBridge;
     const chain = this.ancestors(d);
     const top = chain.length ? chain[chain.length - 1]! : d;
+    if (top.hostBridge) return top.hostBridge;
+    if (d.hostBridge) return d.hostBridge;
     if (top.parent) return null; // the chain stops at a missing parent: cannot tell
     const m = /^([0-9a-f]{4,8}):([0-9a-f]{2}):/.exec(top.address);
     return m ? `pci${m[1]}:${m[2]}` : null;
