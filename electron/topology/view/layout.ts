@@ -244,38 +244,49 @@ function structure(scene: Scene, byId: ReadonlyMap<string, SceneNode>): Structur
   return { boxes };
 }
 
+/** Column heights: units flow inside a frame up to `unit`, frames inside a box up to `frame`. */
+interface Limits {
+  readonly unit: number;
+  readonly frame: number;
+}
+
 /** Frame size when its units flow into columns of height `limit`. */
 function frameSize(f: { frame: SceneNode; units: Unit[] }, limit: number): { w: number; h: number } {
   const fl = flow(f.units, limit, UNIT_GAP);
   return { w: Math.max(f.frame.w, fl.w) + 2 * FRAME_PAD, h: fl.h + FRAME_LABEL + FRAME_PAD };
 }
 
-/** Box size (inside its padding, label excluded) when everything flows at `limit`. */
-function boxSize(b: Structure['boxes'][number], limit: number): { w: number; h: number; top: number } {
+/** Box size (inside its padding, label excluded) when everything flows at `lim`. */
+function boxSize(b: Structure['boxes'][number], lim: Limits): { w: number; h: number; top: number } {
   const top = b.cpus ? b.cpus.h + FRAME_GAP : 0;
-  const fl = flow(b.frames.map((f) => frameSize(f, limit)), Math.max(limit, 1), FRAME_GAP);
+  const fl = flow(b.frames.map((f) => frameSize(f, lim.unit)), Math.max(lim.frame, 1), FRAME_GAP);
   const labelW = [...(b.box.lines[0] ?? '')].length * FONT.charWidth + 8;
   return { w: Math.max(fl.w, b.cpus?.w ?? 0, labelW - 2 * GROUP_PAD), h: top + fl.h, top };
 }
 
+/** Outer size of a box: padding and label included. */
+function outerSize(b: Structure['boxes'][number], lim: Limits): { w: number; h: number } {
+  const sz = boxSize(b, lim);
+  return { w: sz.w + 2 * GROUP_PAD, h: sz.h + 2 * GROUP_PAD + GROUP_LABEL };
+}
+
 interface Plan {
-  readonly limit: number;
   /** Boxes per row, in order. */
   readonly rows: number[][];
+  /** Column heights per box (by index in the structure). */
+  readonly limits: Limits[];
   readonly w: number;
   readonly h: number;
 }
 
-/** Outer size of each box (padding and label included) at column height `limit`. */
-function outerSizes(s: Structure, limit: number): Array<{ w: number; h: number }> {
-  return s.boxes.map((b) => {
-    const sz = boxSize(b, limit);
-    return { w: sz.w + 2 * GROUP_PAD, h: sz.h + 2 * GROUP_PAD + GROUP_LABEL };
-  });
-}
-
-/** Boxes in order, wrapped into rows no wider than `maxW` (a wider box gets a row alone). */
-function rowsFor(sizes: ReadonlyArray<{ w: number; h: number }>, limit: number, maxW: number): Plan {
+/**
+ * Boxes in order, wrapped into rows no wider than `maxW` (a wider box gets a row alone);
+ * then each box shorter than its row is re-flowed with taller columns to use the row's
+ * height, which can only make it narrower.
+ */
+function rowsFor(s: Structure, lim: Limits, maxW: number, minUnit: number): Plan {
+  const limits = s.boxes.map(() => lim);
+  const sizes = s.boxes.map((b) => outerSize(b, lim));
   const rows: number[][] = [];
   let cur: number[] = [];
   let curW = 0;
@@ -289,12 +300,25 @@ function rowsFor(sizes: ReadonlyArray<{ w: number; h: number }>, limit: number, 
     cur.push(i);
   });
   if (cur.length) rows.push(cur);
+  for (const r of rows) {
+    const rowH = Math.max(...r.map((i) => sizes[i]!.h));
+    for (const i of r) {
+      const b = s.boxes[i]!;
+      const frame = rowH - 2 * GROUP_PAD - GROUP_LABEL - boxSize(b, lim).top;
+      const taller = { unit: Math.max(minUnit, frame - FRAME_LABEL - FRAME_PAD), frame };
+      const sz = outerSize(b, taller);
+      if (sz.h <= rowH && sz.w < sizes[i]!.w) {
+        sizes[i] = sz;
+        limits[i] = taller;
+      }
+    }
+  }
   const w = Math.max(0, ...rows.map((r) => r.reduce((a, i, k) => a + sizes[i]!.w + (k ? GROUP_GAP : 0), 0)));
   const h = rows.reduce((a, r, k) => a + Math.max(...r.map((i) => sizes[i]!.h)) + (k ? GROUP_GAP : 0), 0);
-  return { limit, rows, w, h };
+  return { rows, limits, w, h };
 }
 
-/** The column height and box rows that let the picture be drawn biggest in the viewport. */
+/** The column heights and box rows that let the picture be drawn biggest in the viewport. */
 function choosePlan(s: Structure, opts: LayoutOptions): Plan {
   const vp = opts.viewport ?? { w: 1600, h: 1000 };
   const chrome = opts.chrome ?? { w: 40, h: 92 };
@@ -306,22 +330,21 @@ function choosePlan(s: Structure, opts: LayoutOptions): Plan {
   const steps = heights.length ? 24 : 0;
   for (let i = 0; i <= steps; i += 1) {
     const limit = lo * (hi / lo) ** (i / Math.max(1, steps));
-    const sizes = outerSizes(s, limit);
-    const total = sizes.reduce((a, z) => a + z.w + GROUP_GAP, 0);
+    const lim = { unit: limit, frame: limit };
+    const total = s.boxes.reduce((a, b) => a + outerSize(b, lim).w + GROUP_GAP, 0);
     // Row widths worth trying: everything in one row, then k rows' worth.
-    for (let k = 1; k <= Math.max(1, sizes.length); k += 1) {
-      const p = rowsFor(sizes, limit, Math.max(total / k, 1));
+    for (let k = 1; k <= Math.max(1, s.boxes.length); k += 1) {
+      const p = rowsFor(s, lim, Math.max(total / k, 1), lo);
       if (!best || scale(p) > scale(best) * 1.001) best = p;
     }
   }
-  return best ?? { limit: lo, rows: [], w: 0, h: 0 };
+  return best ?? { rows: [], limits: [], w: 0, h: 0 };
 }
 
 export function layoutScene(scene: Scene, opts: LayoutOptions = {}): Layout {
   const byId = new Map(scene.nodes.map((n) => [n.id, n] as const));
   const s = structure(scene, byId);
   const plan = choosePlan(s, opts);
-  const limit = plan.limit;
   const positions = new Map<string, Point>();
   const groups = new Map<string, Box>();
   const frames = new Map<string, Box>();
@@ -332,8 +355,9 @@ export function layoutScene(scene: Scene, opts: LayoutOptions = {}): Layout {
     let rowH = 0;
     for (const i of row) {
       const b = s.boxes[i]!;
-      const sz = boxSize(b, limit);
-      placeBox(b, x, rowY, limit, positions, frames, grids);
+      const lim = plan.limits[i]!;
+      const sz = boxSize(b, lim);
+      placeBox(b, x, rowY, lim, positions, frames, grids);
       const box = { x1: x, y1: rowY + GROUP_LABEL, x2: x + sz.w + 2 * GROUP_PAD, y2: rowY + GROUP_LABEL + sz.h + 2 * GROUP_PAD };
       groups.set(b.box.id, box);
       rowH = Math.max(rowH, box.y2 - rowY);
@@ -349,18 +373,18 @@ export function layoutScene(scene: Scene, opts: LayoutOptions = {}): Layout {
 }
 
 /** Places a box's CPU strip and frames with the box's outer top-left at (x, y). */
-function placeBox(b: Structure['boxes'][number], x: number, y: number, limit: number, positions: Map<string, Point>, frames: Map<string, Box>, grids: Grid[]): void {
-  const sz = boxSize(b, limit);
+function placeBox(b: Structure['boxes'][number], x: number, y: number, lim: Limits, positions: Map<string, Point>, frames: Map<string, Box>, grids: Grid[]): void {
+  const sz = boxSize(b, lim);
   const x0 = x + GROUP_PAD;
   const y0 = y + GROUP_LABEL + GROUP_PAD;
   if (b.cpus) positions.set(b.cpus.id, { x: x0 + b.cpus.w / 2, y: y0 + b.cpus.h / 2 });
-  const sizes = b.frames.map((f) => frameSize(f, limit));
-  const fl = flow(sizes, Math.max(limit, 1), FRAME_GAP);
+  const sizes = b.frames.map((f) => frameSize(f, lim.unit));
+  const fl = flow(sizes, Math.max(lim.frame, 1), FRAME_GAP);
   let fx = x0;
   for (const col of fl.cols) {
     let fy = y0 + sz.top;
     for (const i of col.items) {
-      placeFrame(b.frames[i]!, fx, fy, limit, positions, frames, grids);
+      placeFrame(b.frames[i]!, fx, fy, lim.unit, positions, frames, grids);
       fy += sizes[i]!.h + FRAME_GAP;
     }
     fx += col.w + FRAME_GAP;
