@@ -44,6 +44,12 @@ export interface CheckResult {
 
 const NVME_CLASS = '0x010802';
 
+/** The lspci -vvv line that shows what a sysfs file holds. */
+const LSPCI_FIELD: Readonly<Record<string, string>> = {
+  current_link_speed: 'LnkSta speed', current_link_width: 'LnkSta width', max_link_speed: 'LnkCap speed', max_link_width: 'LnkCap width',
+  numa_node: '"NUMA node:"', driver: '"Kernel driver in use:"', iommu_group: '"IOMMU group:"', sriov_numvfs: 'SR-IOV "Number of VFs"',
+};
+
 /** Where a fact lives in this input: the sysfs file for sysfs inputs, else the format's own place. */
 function where(t: Snapshot, address: string, file: string): string {
   switch (t.source.kind) {
@@ -52,7 +58,7 @@ function where(t: Snapshot, address: string, file: string): string {
     case 'archive':
       return `/sys/bus/pci/devices/${address}/${file}`;
     case 'lspci':
-      return `lspci ${t.source.name}: ${address} (${file})`;
+      return `lspci ${t.source.name}: ${address} ${LSPCI_FIELD[file] ?? file}`;
     case 'hwloc-xml':
       return `hwloc XML ${t.source.name}: ${address} (${file})`;
     default:
