@@ -12,7 +12,7 @@ import { checkTopology } from '../../electron/topology/answers/check';
 import { selectDevices } from '../../electron/topology/answers/select';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
-import { functionDir, removeTempTrees, unpack } from '../support/mutate-sysfs';
+import { functionDir, removeTempTrees, setLink, unpack } from '../support/mutate-sysfs';
 
 const lab = join(__dirname, '../../fixtures/lab');
 const load = async (p: string): Promise<Snapshot> => (await loadInput(p, { hostFacts: false })).topology;
@@ -115,6 +115,9 @@ describe('events written into a copy of x86-q35-2numa-switch the way the kernel 
   }
   writeFileSync(join(root, 'sys/devices/system/cpu/isolated'), '3\n');
   mkdirSync(join(root, 'sys/kernel/iommu_groups'), { recursive: true });
+  // The node-1 NVMe retrains at x1 2.5 GT/s although it and its root port can do x4 8 GT/s.
+  setLink(root, '0000:80:00.0', { speed: 3, width: 4, maxSpeed: 3, maxWidth: 4 });
+  setLink(root, '0000:81:00.0', { speed: 1, width: 1, maxSpeed: 3, maxWidth: 4 });
   const t = await load(root);
 
   it('the reader keeps what was written: AER totals, pools per node, isolated CPUs, no IOMMU', () => {
@@ -128,6 +131,11 @@ describe('events written into a copy of x86-q35-2numa-switch the way the kernel 
     const f = checkTopology(t).findings.find((x) => x.check === 'aer')!;
     expect(f.device).toBe('0000:24:00.0');
     expect(f.evidence).toEqual([{ file: '/sys/bus/pci/devices/0000:24:00.0/aer_dev_correctable', value: 'Receiver Error 2 (total 2)' }]);
+  });
+  it('check: the retrained link, with the values written as evidence', () => {
+    const f = checkTopology(t).findings.filter((x) => x.check === 'link');
+    expect(f.map((x) => x.device)).toEqual(['0000:81:00.0']);
+    expect(f[0]!.evidence.map((e) => e.value)).toEqual(['2.5 GT/s', '1', '8 GT/s', '4']);
   });
   it('check --for dpdk: no hugepages on node 0 where the NICs are; node 1 has some', () => {
     const f = checkTopology(t, { for: 'dpdk' }).findings.filter((x) => x.check === 'hugepages');
