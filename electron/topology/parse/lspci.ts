@@ -455,278 +455,97 @@ class TreeParser {
 
 type Mode = 'none' | 'verbose' | 'vmm' | 'tree';
 
-/**
- * Parse lspci text of any of the supported shapes (auto-detected, several may be mixed).
- * Never throws on data: problems become diagnostics (`name:line`).
- */
-export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
-  const diagnostics: Diagnostic[] = [];
-  const records: LspciRecord[] = [];
-  const byAddress = new Map<string, LspciRecord>();
-  const formats = new Set<string>();
-  const flags = new Set<string>();
-  let tree: TreeParser | null = null;
-  let treeEntries: LspciTreeEntry[] | null = null;
+/** Records by address: a function seen in two sections (e.g. -vmm, then -vvv) is merged into the first. */
+class RecordSet {
+  readonly records: LspciRecord[] = [];
+  private readonly byAddress = new Map<string, LspciRecord>();
+  /** A repeat being filled: merged into the first record when it is complete. */
+  private pending: { target: LspciRecord; from: LspciRecord } | null = null;
 
-  const unknown = new Map<string, { line: number; count: number; sample: string }>();
-  let unknownTotal = 0;
-  let firstUnrecognised: { line: number; text: string } | null = null;
-  const noteUnknown = (key: string, line: number, sample: string): void => {
-    unknownTotal++;
-    const u = unknown.get(key);
-    if (u) u.count++;
-    else unknown.set(key, { line, count: 1, sample });
-  };
-  const unrecognised = (line: number, raw: string): void => {
-    if (!firstUnrecognised) firstUnrecognised = { line, text: raw };
-    noteUnknown(`line:${raw.slice(0, 40)}`, line, raw);
-  };
-  let longLines = 0;
-  let firstLongLine = 0;
-  let binaryLines = 0;
-  let firstBinaryLine = 0;
-
-  let mode: Mode = 'none';
-  let cur: LspciRecord | null = null;
-  let cap = ''; // current capability name (verbose mode)
-  const withFields = new Set<LspciRecord>();
-
-  const addRecord = (rec: LspciRecord): LspciRecord => {
-    const prev = byAddress.get(rec.address);
+  /** A new record; the one the following lines fill (a repeat is filled apart, merged later). */
+  start(rec: LspciRecord): LspciRecord {
+    this.flush();
+    const prev = this.byAddress.get(rec.address);
     if (prev) {
-      // Same function in two sections (e.g. -vmm then -vvv): fill gaps of the first record.
-      mergeInto(prev, rec);
-      return prev;
-    }
-    byAddress.set(rec.address, rec);
-    records.push(rec);
-    return rec;
-  };
-  // A record being filled is added at once; later merges are applied when it is complete.
-  let pendingMerge: { target: LspciRecord; from: LspciRecord } | null = null;
-  const startRecord = (rec: LspciRecord): LspciRecord => {
-    flushMerge();
-    const prev = byAddress.get(rec.address);
-    if (prev) {
-      pendingMerge = { target: prev, from: rec };
+      this.pending = { target: prev, from: rec };
       return rec;
     }
-    return addRecord(rec);
-  };
-  function flushMerge(): void {
-    if (pendingMerge) {
-      mergeInto(pendingMerge.target, pendingMerge.from);
-      pendingMerge = null;
-    }
+    this.byAddress.set(rec.address, rec);
+    this.records.push(rec);
+    return rec;
   }
 
-  const len = text.length;
-  // Text without control bytes, CR, U+FFFD or Unicode line separators (all real lspci
-  // output) lets field lines take the fast path below: one scan here instead of a test per line.
-  const clean = !/[\u0000-\u0008\u000e-\u001f\r\u2028\u2029\ufffd]/.test(text);
-  let lastWithFields: LspciRecord | null = null;
-  let pos = 0;
-  let lineNo = 0;
-  // The line loop is a function of its own: it is what gets optimised (on-stack replacement)
-  // while it runs, and a small loop compiles much sooner than all of parseLspci.
-  const scanLines = (): void => {
-    while (pos < len) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
-      lineNo++;
-      const lineLen = end - pos;
-      if (lineLen > MAX_LINE_LENGTH) {
-        longLines++;
-        if (!firstLongLine) firstLongLine = lineNo;
-        pos = end + 1;
-        // A huge line breaks whatever block it sits in.
-        mode = mode === 'tree' ? 'none' : mode;
-        continue;
-      }
-
-      // Fast path for the bulk of `lspci -vv` output: a tab-indented field line of the current
-      // record whose first character after the indentation is printable ASCII. The general steps below
-      // would find it not binary, not blank, not an error or tree line, and hand it to
-      // parseVerboseField; this does the same without slicing lines nobody reads (fields of
-      // capabilities other than Express and SR-IOV).
-      if (clean && mode === 'verbose' && cur !== null && text.charCodeAt(pos) === 9) {
-        let depth = 1;
-        while (text.charCodeAt(pos + depth) === 9) depth++;
-        let first = pos + depth; // first character of the field's text (after tabs and spaces)
-        while (text.charCodeAt(first) === 32) first++;
-        const c = text.charCodeAt(first);
-        if (first < end && c > 32 && c < 127) {
-          if (cur !== lastWithFields) {
-            withFields.add(cur);
-            lastWithFields = cur;
-          }
-          if (depth === 1) {
-            cap = '';
-            topField(cur, text.slice(pos + 1, end).trim(), lineNo);
-          } else if (cap === 'Express') {
-            // capField reads only LnkCap:, LnkSta:, SltSta: and the flag line after LnkCap / LnkSta.
-            if (c === 76 /* L */ || c === 83 /* S */ || (cur.lnkCap !== null && cur.lnkCap.llActRep === null) ||
-              (cur.lnkSta !== null && cur.lnkSta.dlActive === null)) {
-              capField(cur, text.slice(pos + depth, end).trim());
-            }
-          } else if (cap === 'SR-IOV' && cur.sriov) {
-            capField(cur, text.slice(pos + depth, end).trim());
-          }
-          pos = end + 1;
-          continue;
-        }
-      }
-
-      let raw = text.slice(pos, end);
-      pos = end + 1;
-      if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-      generalLine(raw, lineNo);
+  flush(): void {
+    if (this.pending) {
+      mergeInto(this.pending.target, this.pending.from);
+      this.pending = null;
     }
-  };
+  }
+}
 
-  /** One line by the general steps: everything the fast path in scanLines does not take. */
-  function generalLine(raw: string, lineNo: number): void {
-    // Binary junk: NUL bytes or many replacement/control characters.
-    if (!clean && (/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd'))) {
-      binaryLines++;
-      if (!firstBinaryLine) firstBinaryLine = lineNo;
-      if (!firstUnrecognised) firstUnrecognised = { line: lineNo, text: raw };
-      return;
-    }
+/** Lines nobody recognised, grouped by kind, for a bounded number of warnings. */
+class Unknowns {
+  readonly byKey = new Map<string, { line: number; count: number; sample: string }>();
+  total = 0;
+  first: { line: number; text: string } | null = null;
 
-    if (raw.trim() === '') {
-      flushMerge();
-      if (mode === 'verbose' || mode === 'vmm') {
-        cur = null;
-        cap = '';
-      }
-      if (mode === 'tree') mode = 'none';
-      return;
-    }
+  note(key: string, line: number, sample: string): void {
+    this.total++;
+    const u = this.byKey.get(key);
+    if (u) u.count++;
+    else this.byKey.set(key, { line, count: 1, sample });
+  }
 
-    // Continuation of an lspci -t block.
-    if (mode === 'tree' && tree && /^[ |]+[+\\|]/.test(raw)) {
-      if (tree.line(raw, lineNo, false)) return;
-    }
+  line(line: number, raw: string): void {
+    if (!this.first) this.first = { line, text: raw };
+    this.note(`line:${raw.slice(0, 40)}`, line, raw);
+  }
 
-    // The first character rules out most patterns below before any regex runs.
-    const c0 = raw.charCodeAt(0);
-    const err = c0 === 0x6c /* l */ || c0 === 0x70 /* p */ || c0 === 0x73 /* s */ ? ERROR_RE.exec(raw) : null;
-    if (err) {
-      const msg = err[2]!;
-      const fatal = /cannot|can't|unable to open|no such|permission denied|not found|failed/i.test(msg) &&
-        !/libkmod/.test(msg);
+  /** At most MAX_UNKNOWN_REPORTS warnings, then one that counts the rest (unless nothing was parsed). */
+  report(diagnostics: Diagnostic[], name: string, nothing: boolean): void {
+    let reported = nothing ? MAX_UNKNOWN_REPORTS : 0; // with nothing parsed, one error says it all
+    for (const [key, u] of this.byKey) {
+      if (reported >= MAX_UNKNOWN_REPORTS) break;
+      reported++;
       diagnostics.push({
-        severity: fatal ? 'error' : 'warning',
-        path: `${name}:${lineNo}`,
-        message: `${err[1]} reported: ${msg}`,
+        severity: 'warning',
+        path: `${name}:${u.line}`,
+        message: `${key.startsWith('tree:') ? key.slice(5) : 'unrecognised line'}${u.count > 1 ? ` (${u.count} times, first here)` : ''}: "${excerpt(u.sample)}"`,
       });
-      return;
     }
-
-    // Start of an lspci -t block.
-    if (c0 === 0x2d /* - */ && /^-(?:\[|\+-\[|\\-\[)/.test(raw)) {
-      flushMerge();
-      if (!tree) {
-        tree = new TreeParser((l, m) => noteUnknown(`tree:${m}`, l, m));
-      }
-      if (tree.line(raw, lineNo, true)) {
-        mode = 'tree';
-        cur = null;
-        formats.add('tree');
-        return;
-      }
-    }
-
-    // Verbose field lines (tab-indented; tolerate space indentation from pasted tickets).
-    if ((raw[0] === '\t' || raw[0] === ' ') && cur && mode === 'verbose') {
-      withFields.add(cur);
-      parseVerboseField(cur, raw, lineNo);
-      return;
-    }
-
-    // `lspci -x[xx[x]]` hex dump of config space under a header: "00: 86 80 07 34 ...".
-    const hx = raw[2] === ':' || raw[3] === ':' ? /^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$/.exec(raw) : null;
-    if (hx && cur) {
-      const off = parseInt(hx[1]!, 16);
-      if (off % 16 === 0 && off < 4096) {
-        const cfg = (cur.config ??= []);
-        const bytes = hx[2]!.split(' ').map((b) => parseInt(b, 16));
-        for (let k = 0; k < 16; k++) cfg[off + k] = bytes[k]!;
-        flags.add('hexdump');
-        withFields.add(cur);
-        return;
-      }
-    }
-
-    // -vmm stanza lines "Key:\tValue".
-    const vmm = (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a) ? /^([A-Za-z]+):\s+(.*)$/.exec(raw) : null;
-    if (vmm && VMM_KEYS.has(vmm[1]!) && (vmm[1] === 'Slot' || mode === 'vmm')) {
-      const key = vmm[1]!;
-      const value = vmm[2]!.trim();
-      if (key === 'Slot') {
-        flushMerge();
-        const a = normaliseAddress(value);
-        if (!a) {
-          unrecognised(lineNo, raw);
-          cur = null;
-          mode = 'vmm';
-          return;
-        }
-        mode = 'vmm';
-        formats.add('vmm');
-        if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(value)) flags.add('domains');
-        cur = startRecord(newRecord(a, lineNo, 'vmm'));
-        return;
-      }
-      if (!cur) {
-        unrecognised(lineNo, raw);
-        return;
-      }
-      applyVmm(cur, key, value);
-      return;
-    }
-
-    const hm = HEADER_RE.exec(raw);
-    if (hm) {
-      const a = normaliseAddress(hm[1]!);
-      const rest = hm[2] ?? '';
-      if (a) {
-        flushMerge();
-        cap = '';
-        if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(hm[1]!)) flags.add('domains');
-        const rec = newRecord(a, lineNo, 'verbose');
-        let ok: boolean;
-        if (rest.startsWith('"')) {
-          ok = parseMachineLine(rec, rest);
-          rec.source = 'mm';
-        } else {
-          ok = parseHeaderRest(rec, rest);
-        }
-        if (!ok) {
-          unrecognised(lineNo, raw);
-          cur = null;
-          mode = 'none';
-          return;
-        }
-        if (rec.vendorId && rec.source !== 'mm' && /\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]/.test(rest)) flags.add('numeric');
-        cur = startRecord(rec);
-        mode = rec.source === 'mm' ? 'none' : 'verbose';
-        return;
-      }
-    }
-
-    unrecognised(lineNo, raw);
-    if (mode === 'tree') mode = 'none';
+    if (nothing || this.byKey.size <= MAX_UNKNOWN_REPORTS) return;
+    let rest = 0;
+    let i = 0;
+    for (const u of this.byKey.values()) if (i++ >= MAX_UNKNOWN_REPORTS) rest += u.count;
+    diagnostics.push({
+      severity: 'warning',
+      path: name,
+      message: `${rest} more unrecognised line(s) of ${this.byKey.size - MAX_UNKNOWN_REPORTS} other kinds not listed (${this.total} in all)`,
+    });
   }
+}
 
-  scanLines();
-  flushMerge();
+/**
+ * The verbose (`-v`, `-vv`, `-vvv`) field lines of one record: top-level `Key: value`
+ * fields and the fields of the Express and SR-IOV capabilities (the only ones read).
+ */
+class VerboseFields {
+  /** Current capability: 'Express', 'SR-IOV', another name, or '' outside one. */
+  cap = '';
 
-  // Fields' helpers (closures so they can report unknown lines).
-  function parseVerboseField(rec: LspciRecord, raw: string, ln: number): void {
+  constructor(
+    private readonly unknowns: Unknowns,
+    private readonly flags: Set<string>,
+    /** No control bytes, CR or Unicode line separators anywhere in the text. */
+    private readonly clean: boolean,
+  ) {}
+
+  /** A tab- (or, pasted, space-) indented field line of `rec`. */
+  line(rec: LspciRecord, raw: string, ln: number): void {
     let depth = 0;
-    while (depth < raw.length && raw[depth] === '\t') depth++;
+    while (raw.charCodeAt(depth) === 9) depth++;
+    // Fields of capabilities other than Express and SR-IOV are not read: not even sliced.
+    if (depth >= 2 && this.cap !== 'Express' && this.cap !== 'SR-IOV') return;
     const body = raw.slice(depth).trim();
     if (depth === 0) {
       // Space-indented (pasted): decide depth from the key.
@@ -734,240 +553,441 @@ export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
       depth = KNOWN_TOP_KEYS.has(key0) || /^Region \d+/.test(body) || /^Expansion ROM/.test(body) ? 1 : 2;
     }
     if (depth === 1) {
-      cap = '';
-      topField(rec, body, ln);
+      this.cap = '';
+      this.topField(rec, body, ln);
       return;
     }
-    capField(rec, body);
+    this.capField(rec, body);
   }
 
-  function topField(rec: LspciRecord, body: string, ln: number): void {
+  private topField(rec: LspciRecord, body: string, ln: number): void {
     // `Key: value`, split as /^([^:]+?):\s*(.*)$/ would (`.` stops at line terminators,
     // which only text that is not `clean` can hold), without a match array per line.
     const colon = body.indexOf(':');
     const value = colon > 0 ? body.slice(colon + 1).trimStart() : '';
-    if (colon <= 0 || (!clean && /[\n\r\u2028\u2029]/.test(value))) {
+    if (colon <= 0 || (!this.clean && /[\n\r\u2028\u2029]/.test(value))) {
       // "Expansion ROM at ...", "Region 0: ..." are handled by the key check below.
       if (/^(\[virtual\] )?(Expansion ROM at|Memory at|I\/O ports at)\b/.test(body)) return;
-      noteUnknown(`field:${body.slice(0, 30)}`, ln, body);
+      this.unknowns.note(`field:${body.slice(0, 30)}`, ln, body);
       return;
     }
     const key = body.slice(0, colon);
-    switch (key) {
-      case 'Subsystem': {
-        const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(value);
-        if (ids) {
-          rec.subsystemName = ids[1] || null;
-          rec.subsystemVendorId = ids[2]!.toLowerCase();
-          rec.subsystemDeviceId = ids[3]!.toLowerCase();
-        } else {
-          const n = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(value);
-          if (n) {
-            rec.subsystemVendorId = n[1]!.toLowerCase();
-            rec.subsystemDeviceId = n[2]!.toLowerCase();
-          } else rec.subsystemName = value || null;
+    if (!applyTopField(rec, key, value, this.flags)) this.otherTopField(rec, key, value, body, ln);
+  }
+
+  /** Bus ranges, capability headers, and the keys we know but do not read. */
+  private otherTopField(rec: LspciRecord, key: string, value: string, body: string, ln: number): void {
+    if (key === 'Bus') {
+      const b = /primary=([0-9a-fA-F]{2}), secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/.exec(value);
+      if (b) {
+        rec.primaryBus = parseInt(b[1]!, 16);
+        rec.secondaryBus = parseInt(b[2]!, 16);
+        rec.subordinateBus = parseInt(b[3]!, 16);
+      } else this.unknowns.note('field:Bus (unparsed)', ln, body);
+      return;
+    }
+    if (key === 'Capabilities') {
+      this.cap = capHeader(rec, value);
+      return;
+    }
+    if (KNOWN_TOP_KEYS.has(key) || /^Region \d+$/.test(key) || /^(Expansion ROM at|Memory at|I\/O ports at)/.test(key)) return;
+    this.unknowns.note(`field:${key.slice(0, 40)}`, ln, body);
+  }
+
+  private capField(rec: LspciRecord, body: string): void {
+    if (this.cap === 'Express') expressField(rec, body);
+    else if (this.cap === 'SR-IOV' && rec.sriov) sriovField(rec, body);
+  }
+}
+
+/** The top-level fields that set a record's value; false for any other key. */
+function applyTopField(rec: LspciRecord, key: string, value: string, flags: Set<string>): boolean {
+  switch (key) {
+    case 'Subsystem':
+      subsystemField(rec, value);
+      return true;
+    case 'NUMA node':
+      rec.numaNode = intOrNull(value);
+      return true;
+    case 'IOMMU group':
+      rec.iommuGroup = intOrNull(value);
+      return true;
+    case 'Physical Slot':
+      rec.physicalSlot = value.trim() || null;
+      return true;
+    case 'DeviceName':
+      rec.label = value.trim() || null;
+      return true;
+    case 'Kernel driver in use':
+      rec.driver = value.trim() || null;
+      flags.add('kernel');
+      return true;
+    case 'Kernel modules':
+      rec.modules = value.split(',').map((s) => s.trim()).filter(Boolean);
+      flags.add('kernel');
+      return true;
+    case 'Flags': {
+      // -v (single) puts NUMA node and IOMMU group here.
+      const nn = /NUMA node (\d+)/.exec(value);
+      if (nn) rec.numaNode = Number(nn[1]);
+      const ig = /IOMMU group (\d+)/.exec(value);
+      if (ig) rec.iommuGroup = Number(ig[1]);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** `Subsystem: Name [vvvv:dddd]`, `vvvv:dddd` (-n) or a name alone. */
+function subsystemField(rec: LspciRecord, value: string): void {
+  const ids = /^(.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(value);
+  if (ids) {
+    rec.subsystemName = ids[1] || null;
+    rec.subsystemVendorId = ids[2]!.toLowerCase();
+    rec.subsystemDeviceId = ids[3]!.toLowerCase();
+    return;
+  }
+  const n = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(value);
+  if (n) {
+    rec.subsystemVendorId = n[1]!.toLowerCase();
+    rec.subsystemDeviceId = n[2]!.toLowerCase();
+  } else rec.subsystemName = value || null;
+}
+
+/** `Capabilities: [off] Name...`: what it tells about the record; returns the capability now open. */
+function capHeader(rec: LspciRecord, value: string): string {
+  if (/^<access denied>/.test(value)) {
+    rec.capsDenied = true;
+    return '';
+  }
+  const m = /^\[[0-9a-fA-F]+(?: v\d+)?\]\s*(.*)$/.exec(value);
+  const what = m ? m[1]! : value;
+  const ex = /^Express (?:\(v(\d+)\) )?(.+?)(?: \(Slot([+-])\))?(?:, (?:MSI|IntMsgNum) [0-9a-fA-F]+)?$/.exec(what);
+  if (ex) {
+    rec.expressVersion = ex[1] ? Number(ex[1]) : null;
+    rec.expressType = ex[2]!.trim();
+    rec.expressSlot = ex[3] ? ex[3] === '+' : null;
+    return 'Express';
+  }
+  if (/^Advanced Error Reporting/.test(what)) rec.aer = true;
+  else if (/^Access Control Services/.test(what)) rec.acs = true;
+  else if (/^Single Root I\/O Virtualization/.test(what)) {
+    rec.sriov = { initialVfs: null, totalVfs: null, numVfs: null, vfOffset: null, vfStride: null, vfDeviceId: null };
+    return 'SR-IOV';
+  } else if (/^Designated Vendor-Specific:/.test(what)) {
+    const d = /Vendor=([0-9a-fA-F]{4}) ID=([0-9a-fA-F]{4})/.exec(what);
+    if (d && d[1]!.toLowerCase() === '1e98') rec.cxlDvsecs.push(d[2]!.toLowerCase());
+  } else if (/^Compute Express Link/.test(what) || /^CXL/.test(what)) {
+    rec.cxlDvsecs.push(what);
+  } else if (/^Subsystem:/.test(what) && !rec.subsystemVendorId) {
+    // Bridges carry their subsystem in a capability.
+    const ids = /^Subsystem: (.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(what);
+    if (ids) {
+      rec.subsystemName = ids[1] || null;
+      rec.subsystemVendorId = ids[2]!.toLowerCase();
+      rec.subsystemDeviceId = ids[3]!.toLowerCase();
+    }
+  }
+  return what;
+}
+
+/** Express capability fields: LnkCap, LnkSta, SltSta, and the flag lines after LnkCap / LnkSta. */
+function expressField(rec: LspciRecord, body: string): void {
+  if (body.startsWith('LnkCap:')) {
+    rec.lnkCap = parseLinkCap(body.slice(7));
+    return;
+  }
+  if (body.startsWith('LnkSta:')) {
+    rec.lnkSta = parseLinkSta(body.slice(7));
+    return;
+  }
+  if (body.startsWith('SltSta:')) {
+    const pd = /PresDet([+-])/.exec(body);
+    if (pd) rec.presenceDetect = pd[1] === '+';
+    return;
+  }
+  // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.
+  if (rec.lnkCap && rec.lnkCap.llActRep === null && /LLActRep[+-]/.test(body)) {
+    const c = rec.lnkCap;
+    rec.lnkCap = { speed: c.speed, width: c.width, llActRep: /LLActRep\+/.test(body) };
+  }
+  if (rec.lnkSta && rec.lnkSta.dlActive === null && /DLActive[+-]/.test(body)) {
+    const t = rec.lnkSta;
+    rec.lnkSta = { speed: t.speed, width: t.width, speedTag: t.speedTag, widthTag: t.widthTag, dlActive: /DLActive\+/.test(body) };
+  }
+}
+
+/** SR-IOV capability fields: VF counts, offset, stride and the VF Device ID. */
+function sriovField(rec: LspciRecord, body: string): void {
+  const s = rec.sriov!;
+  const vfs = /Initial VFs: (\d+), Total VFs: (\d+), Number of VFs: (\d+)/.exec(body);
+  if (vfs) {
+    rec.sriov = { ...s, initialVfs: Number(vfs[1]), totalVfs: Number(vfs[2]), numVfs: Number(vfs[3]) };
+    return;
+  }
+  const off = /VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-fA-F]{4})/.exec(body);
+  if (off) rec.sriov = { ...s, vfOffset: Number(off[1]), vfStride: Number(off[2]), vfDeviceId: off[3]!.toLowerCase() };
+}
+
+/**
+ * One pass over lspci text: a line reader hands each line to the first step that takes
+ * it (binary junk, blank, -t tree, tool error, verbose field, -x hex dump, -vmm stanza,
+ * record header), records are merged by address, and finish() names the formats seen
+ * and reports what was not understood.
+ */
+class LspciParser {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly set = new RecordSet();
+  private readonly unknowns = new Unknowns();
+  private readonly formats = new Set<string>();
+  private readonly flags = new Set<string>();
+  private readonly fields: VerboseFields;
+  private readonly withFields = new Set<LspciRecord>();
+  /** Text without control bytes, CR, U+FFFD or Unicode line separators (all real lspci output). */
+  private readonly clean: boolean;
+  private tree: TreeParser | null = null;
+  private mode: Mode = 'none';
+  private cur: LspciRecord | null = null;
+  private longLines = 0;
+  private firstLongLine = 0;
+  private binaryLines = 0;
+  private firstBinaryLine = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly name: string,
+  ) {
+    this.clean = !/[\u0000-\u0008\u000e-\u001f\r\u2028\u2029\ufffd]/.test(text);
+    this.fields = new VerboseFields(this.unknowns, this.flags, this.clean);
+  }
+
+  run(): LspciParseResult {
+    this.readLines();
+    this.set.flush();
+    for (const r of this.set.records) if (r.config) applyConfig(r);
+    return this.finish();
+  }
+
+  /** The line reader: lines over MAX_LINE_LENGTH are skipped (counted), CR line ends dropped. */
+  private readLines(): void {
+    const text = this.text;
+    const len = text.length;
+    let pos = 0;
+    let lineNo = 0;
+    while (pos < len) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = len;
+      lineNo++;
+      if (end - pos > MAX_LINE_LENGTH) {
+        this.longLines++;
+        if (!this.firstLongLine) this.firstLongLine = lineNo;
+        // A huge line breaks whatever block it sits in.
+        if (this.mode === 'tree') this.mode = 'none';
+      } else {
+        let raw = text.slice(pos, end);
+        if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+        this.line(raw, lineNo);
+      }
+      pos = end + 1;
+    }
+  }
+
+  /** One line, by the first step that takes it. */
+  private line(raw: string, lineNo: number): void {
+    if ((!this.clean && this.binaryLine(raw, lineNo)) || this.blankLine(raw)) return;
+    // Continuation of an lspci -t block.
+    if (this.mode === 'tree' && this.tree && /^[ |]+[+\\|]/.test(raw) && this.tree.line(raw, lineNo, false)) return;
+    // The first character rules out most steps below before any regex runs.
+    const c0 = raw.charCodeAt(0);
+    // Verbose field lines (tab-indented; tolerate space indentation from pasted tickets).
+    // (An error line starts with l/p/s, a tree with -: neither with white space.)
+    if ((c0 === 0x09 || c0 === 0x20) && this.cur && this.mode === 'verbose') {
+      this.withFields.add(this.cur);
+      this.fields.line(this.cur, raw, lineNo);
+      return;
+    }
+    if (this.errorLine(raw, c0, lineNo) || this.treeStart(raw, c0, lineNo)) return;
+    if (this.hexDumpLine(raw) || this.vmmLine(raw, c0, lineNo) || this.headerLine(raw, lineNo)) return;
+    this.unknowns.line(lineNo, raw);
+    if (this.mode === 'tree') this.mode = 'none';
+  }
+
+  /** Binary junk: NUL bytes or many replacement/control characters. */
+  private binaryLine(raw: string, lineNo: number): boolean {
+    if (!(/[\u0000-\u0008\u000e-\u001f]/.test(raw) || raw.includes('\ufffd'))) return false;
+    this.binaryLines++;
+    if (!this.firstBinaryLine) this.firstBinaryLine = lineNo;
+    if (!this.unknowns.first) this.unknowns.first = { line: lineNo, text: raw };
+    return true;
+  }
+
+  /** A blank line ends a verbose or -vmm record and a -t block. */
+  private blankLine(raw: string): boolean {
+    if (raw.trim() !== '') return false;
+    this.set.flush();
+    if (this.mode === 'verbose' || this.mode === 'vmm') {
+      this.cur = null;
+      this.fields.cap = '';
+    }
+    if (this.mode === 'tree') this.mode = 'none';
+    return true;
+  }
+
+  /** `lspci: ...` / `pcilib: ...` messages: an error when lspci could not read something. */
+  private errorLine(raw: string, c0: number, lineNo: number): boolean {
+    const err = c0 === 0x6c /* l */ || c0 === 0x70 /* p */ || c0 === 0x73 /* s */ ? ERROR_RE.exec(raw) : null;
+    if (!err) return false;
+    const msg = err[2]!;
+    const fatal = /cannot|can't|unable to open|no such|permission denied|not found|failed/i.test(msg) && !/libkmod/.test(msg);
+    this.diagnostics.push({ severity: fatal ? 'error' : 'warning', path: `${this.name}:${lineNo}`, message: `${err[1]} reported: ${msg}` });
+    return true;
+  }
+
+  /** Start of an lspci -t block. */
+  private treeStart(raw: string, c0: number, lineNo: number): boolean {
+    if (c0 !== 0x2d /* - */ || !/^-(?:\[|\+-\[|\\-\[)/.test(raw)) return false;
+    this.set.flush();
+    this.tree ??= new TreeParser((l, m) => this.unknowns.note(`tree:${m}`, l, m));
+    if (!this.tree.line(raw, lineNo, true)) return false;
+    this.mode = 'tree';
+    this.cur = null;
+    this.formats.add('tree');
+    return true;
+  }
+
+  /** `lspci -x[xx[x]]` hex dump of config space under a header: "00: 86 80 07 34 ...". */
+  private hexDumpLine(raw: string): boolean {
+    const cur = this.cur;
+    const hx = raw[2] === ':' || raw[3] === ':' ? /^([0-9a-f]{2,3}): ((?:[0-9a-f]{2} ){15}[0-9a-f]{2})$/.exec(raw) : null;
+    if (!hx || !cur) return false;
+    const off = parseInt(hx[1]!, 16);
+    if (off % 16 !== 0 || off >= 4096) return false;
+    const cfg = (cur.config ??= []);
+    const bytes = hx[2]!.split(' ').map((b) => parseInt(b, 16));
+    for (let k = 0; k < 16; k++) cfg[off + k] = bytes[k]!;
+    this.flags.add('hexdump');
+    this.withFields.add(cur);
+    return true;
+  }
+
+  /** -vmm stanza lines "Key:\tValue"; `Slot:` starts a record. */
+  private vmmLine(raw: string, c0: number, lineNo: number): boolean {
+    const vmm = (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a) ? /^([A-Za-z]+):\s+(.*)$/.exec(raw) : null;
+    if (!vmm || !VMM_KEYS.has(vmm[1]!) || (vmm[1] !== 'Slot' && this.mode !== 'vmm')) return false;
+    const key = vmm[1]!;
+    const value = vmm[2]!.trim();
+    if (key === 'Slot') {
+      this.set.flush();
+      this.mode = 'vmm';
+      const a = normaliseAddress(value);
+      if (!a) {
+        this.unknowns.line(lineNo, raw);
+        this.cur = null;
+        return true;
+      }
+      this.formats.add('vmm');
+      if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(value)) this.flags.add('domains');
+      this.cur = this.set.start(newRecord(a, lineNo, 'vmm'));
+    } else if (this.cur) applyVmm(this.cur, key, value);
+    else this.unknowns.line(lineNo, raw);
+    return true;
+  }
+
+  /** A record's header line: `-v`/`-nn` style, or `-mm` (quoted fields). */
+  private headerLine(raw: string, lineNo: number): boolean {
+    const hm = HEADER_RE.exec(raw);
+    const a = hm ? normaliseAddress(hm[1]!) : null;
+    if (!hm || !a) return false;
+    const rest = hm[2] ?? '';
+    this.set.flush();
+    this.fields.cap = '';
+    if (/^[0-9a-fA-F]+:[0-9a-fA-F]{2}:/.test(hm[1]!)) this.flags.add('domains');
+    const rec = newRecord(a, lineNo, 'verbose');
+    const mm = rest.startsWith('"');
+    if (mm) rec.source = 'mm';
+    if (!(mm ? parseMachineLine(rec, rest) : parseHeaderRest(rec, rest))) {
+      this.unknowns.line(lineNo, raw);
+      this.cur = null;
+      this.mode = 'none';
+      return true;
+    }
+    if (rec.vendorId && !mm && /\[[0-9a-fA-F]{4}:[0-9a-fA-F]{4}\]/.test(rest)) this.flags.add('numeric');
+    this.cur = this.set.start(rec);
+    this.mode = mm ? 'none' : 'verbose';
+    return true;
+  }
+
+  /** Formats seen, and diagnostics for what was skipped or not understood. */
+  private finish(): LspciParseResult {
+    const records = this.set.records;
+    const treeEntries = this.tree ? this.tree.entries : null;
+    if (treeEntries?.some((e) => e.vendorId)) this.flags.add('numeric');
+    for (const r of records) {
+      if (r.source === 'mm') this.formats.add('mm');
+      else if (r.source === 'verbose') {
+        // A header with no field lines under it is an `lspci -nn` / `-n` one-liner.
+        if (this.withFields.has(r)) this.formats.add('verbose');
+        else {
+          r.source = 'oneline';
+          this.formats.add('oneline');
         }
-        return;
       }
-      case 'NUMA node':
-        rec.numaNode = intOrNull(value);
-        return;
-      case 'IOMMU group':
-        rec.iommuGroup = intOrNull(value);
-        return;
-      case 'Physical Slot':
-        rec.physicalSlot = value.trim() || null;
-        return;
-      case 'DeviceName':
-        rec.label = value.trim() || null;
-        return;
-      case 'Kernel driver in use':
-        rec.driver = value.trim() || null;
-        flags.add('kernel');
-        return;
-      case 'Kernel modules':
-        rec.modules = value.split(',').map((s) => s.trim()).filter(Boolean);
-        flags.add('kernel');
-        return;
-      case 'Flags': {
-        // -v (single) puts NUMA node and IOMMU group here.
-        const nn = /NUMA node (\d+)/.exec(value);
-        if (nn) rec.numaNode = Number(nn[1]);
-        const ig = /IOMMU group (\d+)/.exec(value);
-        if (ig) rec.iommuGroup = Number(ig[1]);
-        return;
-      }
-      case 'Bus': {
-        const b = /primary=([0-9a-fA-F]{2}), secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/.exec(value);
-        if (b) {
-          rec.primaryBus = parseInt(b[1]!, 16);
-          rec.secondaryBus = parseInt(b[2]!, 16);
-          rec.subordinateBus = parseInt(b[3]!, 16);
-        } else noteUnknown('field:Bus (unparsed)', ln, body);
-        return;
-      }
-      case 'Capabilities':
-        capHeader(rec, value);
-        return;
-      default:
-        if (KNOWN_TOP_KEYS.has(key) || /^Region \d+$/.test(key) || /^(Expansion ROM at|Memory at|I\/O ports at)/.test(key)) return;
-        noteUnknown(`field:${key.slice(0, 40)}`, ln, body);
     }
+    this.reportSkipped(records.length > 0);
+    const nothing = records.length === 0 && (!treeEntries || treeEntries.length === 0);
+    this.unknowns.report(this.diagnostics, this.name, nothing);
+    if (nothing) this.reportNothing();
+    const format: string[] = [];
+    for (const f of ['tree', 'verbose', 'vmm', 'mm', 'oneline']) if (this.formats.has(f)) format.push(f);
+    for (const f of ['numeric', 'domains', 'kernel', 'hexdump']) if (this.flags.has(f)) format.push(f);
+    return { records, tree: treeEntries, format, diagnostics: this.diagnostics };
   }
 
-  function capHeader(rec: LspciRecord, value: string): void {
-    if (/^<access denied>/.test(value)) {
-      rec.capsDenied = true;
-      cap = '';
-      return;
+  /** Over-long and binary lines. */
+  private reportSkipped(anyRecord: boolean): void {
+    const { name } = this;
+    if (this.longLines > 0) {
+      this.diagnostics.push({
+        severity: 'warning',
+        path: `${name}:${this.firstLongLine}`,
+        message: `${this.longLines} line(s) longer than ${MAX_LINE_LENGTH} characters skipped (first at line ${this.firstLongLine})`,
+      });
     }
-    const m = /^\[[0-9a-fA-F]+(?: v\d+)?\]\s*(.*)$/.exec(value);
-    const what = m ? m[1]! : value;
-    cap = what;
-    const ex = /^Express (?:\(v(\d+)\) )?(.+?)(?: \(Slot([+-])\))?(?:, (?:MSI|IntMsgNum) [0-9a-fA-F]+)?$/.exec(what);
-    if (ex) {
-      rec.expressVersion = ex[1] ? Number(ex[1]) : null;
-      rec.expressType = ex[2]!.trim();
-      rec.expressSlot = ex[3] ? ex[3] === '+' : null;
-      cap = 'Express';
-      return;
-    }
-    if (/^Advanced Error Reporting/.test(what)) rec.aer = true;
-    else if (/^Access Control Services/.test(what)) rec.acs = true;
-    else if (/^Single Root I\/O Virtualization/.test(what)) {
-      cap = 'SR-IOV';
-      rec.sriov = { initialVfs: null, totalVfs: null, numVfs: null, vfOffset: null, vfStride: null, vfDeviceId: null };
-    } else if (/^Designated Vendor-Specific:/.test(what)) {
-      const d = /Vendor=([0-9a-fA-F]{4}) ID=([0-9a-fA-F]{4})/.exec(what);
-      if (d && d[1]!.toLowerCase() === '1e98') rec.cxlDvsecs.push(d[2]!.toLowerCase());
-    } else if (/^Compute Express Link/.test(what) || /^CXL/.test(what)) {
-      rec.cxlDvsecs.push(what);
-    } else if (/^Subsystem:/.test(what) && !rec.subsystemVendorId) {
-      // Bridges carry their subsystem in a capability.
-      const ids = /^Subsystem: (.*?)\s*\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\]$/.exec(what);
-      if (ids) {
-        rec.subsystemName = ids[1] || null;
-        rec.subsystemVendorId = ids[2]!.toLowerCase();
-        rec.subsystemDeviceId = ids[3]!.toLowerCase();
-      }
-    }
-  }
-
-  function capField(rec: LspciRecord, body: string): void {
-    if (cap === 'Express') {
-      if (body.startsWith('LnkCap:')) {
-        rec.lnkCap = parseLinkCap(body.slice(7));
-        return;
-      }
-      if (body.startsWith('LnkSta:')) {
-        rec.lnkSta = parseLinkSta(body.slice(7));
-        return;
-      }
-      if (body.startsWith('SltSta:')) {
-        const pd = /PresDet([+-])/.exec(body);
-        if (pd) rec.presenceDetect = pd[1] === '+';
-        return;
-      }
-      // LLActRep / DLActive flags sit on the line after LnkCap / LnkSta in newer lspci.
-      if (rec.lnkCap && rec.lnkCap.llActRep === null && /LLActRep[+-]/.test(body)) {
-        const c = rec.lnkCap;
-        rec.lnkCap = { speed: c.speed, width: c.width, llActRep: /LLActRep\+/.test(body) };
-      }
-      if (rec.lnkSta && rec.lnkSta.dlActive === null && /DLActive[+-]/.test(body)) {
-        const t = rec.lnkSta;
-        rec.lnkSta = { speed: t.speed, width: t.width, speedTag: t.speedTag, widthTag: t.widthTag, dlActive: /DLActive\+/.test(body) };
-      }
-      return;
-    }
-    if (cap === 'SR-IOV' && rec.sriov) {
-      const s = rec.sriov;
-      const vfs = /Initial VFs: (\d+), Total VFs: (\d+), Number of VFs: (\d+)/.exec(body);
-      if (vfs) {
-        rec.sriov = { ...s, initialVfs: Number(vfs[1]), totalVfs: Number(vfs[2]), numVfs: Number(vfs[3]) };
-        return;
-      }
-      const off = /VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-fA-F]{4})/.exec(body);
-      if (off) {
-        rec.sriov = { ...s, vfOffset: Number(off[1]), vfStride: Number(off[2]), vfDeviceId: off[3]!.toLowerCase() };
-      }
-    }
-  }
-
-  for (const r of records) if (r.config) applyConfig(r);
-
-  // ---- results and diagnostics ----
-  const treeParser = tree as TreeParser | null; // set by generalLine, which TypeScript does not follow
-  if (treeParser) {
-    treeEntries = treeParser.entries;
-    if (treeEntries.some((e) => e.vendorId)) flags.add('numeric');
-  }
-  for (const r of records) {
-    if (r.source === 'mm') formats.add('mm');
-    else if (r.source === 'verbose') {
-      // A header with no field lines under it is an `lspci -nn` / `-n` one-liner.
-      if (withFields.has(r)) formats.add('verbose');
-      else {
-        r.source = 'oneline';
-        formats.add('oneline');
-      }
-    }
-  }
-
-  if (longLines > 0) {
-    diagnostics.push({
-      severity: 'warning',
-      path: `${name}:${firstLongLine}`,
-      message: `${longLines} line(s) longer than ${MAX_LINE_LENGTH} characters skipped (first at line ${firstLongLine})`,
-    });
-  }
-  if (binaryLines > 0) {
-    diagnostics.push({
-      severity: records.length > 0 ? 'warning' : 'error',
-      path: `${name}:${firstBinaryLine}`,
-      message: `${binaryLines} line(s) of binary data (control bytes) ignored`,
-    });
-  }
-  const nothing = records.length === 0 && (!treeEntries || treeEntries.length === 0);
-  let reported = nothing ? MAX_UNKNOWN_REPORTS : 0; // with nothing parsed, one error says it all
-  for (const [key, u] of unknown) {
-    if (reported >= MAX_UNKNOWN_REPORTS) break;
-    reported++;
-    diagnostics.push({
-      severity: 'warning',
-      path: `${name}:${u.line}`,
-      message: `${key.startsWith('tree:') ? key.slice(5) : 'unrecognised line'}${u.count > 1 ? ` (${u.count} times, first here)` : ''}: "${excerpt(u.sample)}"`,
-    });
-  }
-  if (!nothing && unknown.size > MAX_UNKNOWN_REPORTS) {
-    let rest = 0;
-    let i = 0;
-    for (const u of unknown.values()) if (i++ >= MAX_UNKNOWN_REPORTS) rest += u.count;
-    diagnostics.push({
-      severity: 'warning',
-      path: name,
-      message: `${rest} more unrecognised line(s) of ${unknown.size - MAX_UNKNOWN_REPORTS} other kinds not listed (${unknownTotal} in all)`,
-    });
-  }
-  if (nothing) {
-    const hasError = diagnostics.some((d) => d.severity === 'error');
-    const first = firstUnrecognised as { line: number; text: string } | null;
-    if (len === 0 || text.trim() === '') {
-      diagnostics.push({ severity: 'error', path: name, message: 'empty input: no lspci output found' });
-    } else if (!hasError || first) {
-      diagnostics.push({
-        severity: 'error',
-        path: `${name}:${first ? first.line : 1}`,
-        message: first
-          ? `not lspci output: no PCI device found (${unknownTotal + binaryLines} unrecognised line(s)); first unrecognised line ${first.line}: "${excerpt(first.text)}"`
-          : 'not lspci output: no PCI device found',
+    if (this.binaryLines > 0) {
+      this.diagnostics.push({
+        severity: anyRecord ? 'warning' : 'error',
+        path: `${name}:${this.firstBinaryLine}`,
+        message: `${this.binaryLines} line(s) of binary data (control bytes) ignored`,
       });
     }
   }
 
-  const format: string[] = [];
-  for (const f of ['tree', 'verbose', 'vmm', 'mm', 'oneline']) if (formats.has(f)) format.push(f);
-  for (const f of ['numeric', 'domains', 'kernel', 'hexdump']) if (flags.has(f)) format.push(f);
-  return { records, tree: treeEntries, format, diagnostics };
+  /** Nothing parsed: one error that says why (empty, or the first line we did not understand). */
+  private reportNothing(): void {
+    const { name, text } = this;
+    const hasError = this.diagnostics.some((d) => d.severity === 'error');
+    const first = this.unknowns.first;
+    if (text.length === 0 || text.trim() === '') {
+      this.diagnostics.push({ severity: 'error', path: name, message: 'empty input: no lspci output found' });
+    } else if (!hasError || first) {
+      this.diagnostics.push({
+        severity: 'error',
+        path: `${name}:${first ? first.line : 1}`,
+        message: first
+          ? `not lspci output: no PCI device found (${this.unknowns.total + this.binaryLines} unrecognised line(s)); first unrecognised line ${first.line}: "${excerpt(first.text)}"`
+          : 'not lspci output: no PCI device found',
+      });
+    }
+  }
+}
+
+/**
+ * Parse lspci text of any of the supported shapes (auto-detected, several may be mixed).
+ * Never throws on data: problems become diagnostics (`name:line`).
+ */
+export function parseLspci(text: string, name = 'lspci'): LspciParseResult {
+  return new LspciParser(text, name).run();
 }
 
 function applyVmm(rec: LspciRecord, key: string, value: string): void {
