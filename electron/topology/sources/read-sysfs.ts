@@ -347,7 +347,22 @@ function readAer(f: FunctionReader): AerCounters | null {
   };
 }
 
-function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMap<string, string>, parentListed: boolean): PciFunctionRecord {
+/**
+ * The nearest ancestor in a function's real path that `bus/pci/devices` lists, and the
+ * bridges skipped to reach it. A partial capture (a bridge's folder left out) thus keeps
+ * its function under the closest bridge that is there, as hwloc does, instead of at the
+ * top of the root complex.
+ */
+function nearestListedAncestor(chain: readonly string[], present: ReadonlySet<string>): { parent: string | null; missing: string[] } {
+  const missing: string[] = [];
+  for (let i = chain.length - 2; i >= 0; i--) {
+    if (present.has(chain[i]!)) return { parent: chain[i]!, missing };
+    missing.push(chain[i]!);
+  }
+  return { parent: null, missing };
+}
+
+function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMap<string, string>, up: { parent: string | null; missing: string[] }): PciFunctionRecord {
   const { address, dir } = r;
   const f = new FunctionReader(root, d, dir, address);
   const cfgBytes = root.readBytes(`${dir}/config`, 4096);
@@ -359,8 +374,11 @@ function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMa
   const groupName = linkBasename(root, `${dir}/iommu_group`);
   const sriov = readSriov(f);
   const { portKind, fromConfig } = portKindOf(ids.classCode, cfg, r.chain.length === 1);
-  const parent = r.chain.length >= 2 ? r.chain[r.chain.length - 2]! : null;
-  if (parent && !parentListed) d.warn(`${dir}`, `parent bridge ${parent} is not listed in sys/bus/pci/devices`, address);
+  const parent = up.parent;
+  if (up.missing.length) {
+    const what = up.missing.length > 1 ? `bridges ${up.missing.join(', ')} are` : `bridge ${up.missing[0]} is`;
+    d.warn(`${dir}`, `parent ${what} not listed in sys/bus/pci/devices: shown below ${parent ?? 'its root complex'}, the nearest listed ancestor`, address);
+  }
   const slotKey = address.slice(0, address.lastIndexOf('.'));
   const label = f.rd('label')?.trim() || null;
   const aer = readAer(f);
@@ -406,8 +424,7 @@ function readPci(root: SysfsRoot, d: Diags): { functions: PciFunctionRecord[]; h
   const functions: PciFunctionRecord[] = [];
   const hbDevices = new Map<string, { behind: string | null }>();
   for (const r of raws) {
-    const parent = r.chain.length >= 2 ? r.chain[r.chain.length - 2]! : null;
-    functions.push(readFunction(root, d, r, slots, parent === null || present.has(parent)));
+    functions.push(readFunction(root, d, r, slots, nearestListedAncestor(r.chain, present)));
     if (r.hostBridge && !hbDevices.has(r.hostBridge)) hbDevices.set(r.hostBridge, { behind: r.behind });
   }
   const hostBridges: HostBridge[] = [...hbDevices].map(([id, v]) => {
