@@ -357,11 +357,13 @@ export class GraphView {
     const scene = this.current!.scene;
     const sn = scene.nodes.find((x) => x.id === cur);
     let next: string | undefined;
+    // A root-complex frame's "children" are the subtrees drawn in it.
+    const below = (n: typeof sn) => (n?.kind === 'complex' ? (n.units ?? []) : (n?.children ?? []));
     if (dir === 'left') next = sn?.parent ?? undefined;
-    else if (dir === 'right') next = sn?.children[0];
+    else if (dir === 'right') next = below(sn)[0];
     else {
       const parent = scene.nodes.find((x) => x.id === sn?.parent);
-      const sibs = parent?.children ?? [];
+      const sibs = below(parent);
       const i = sibs.indexOf(cur);
       next = sibs[i + (dir === 'down' ? 1 : -1)];
     }

@@ -27,6 +27,12 @@ export function detailsPanel(look: DetailsLookup): Panel {
     clear(details);
     if (!id || !t) {
       details.append(h('p', { class: 'hint' }, DETAILS_HINT));
+      // Nothing selected: the machine itself.
+      if (t) {
+        const m = h('div', { 'data-testid': 'machine-details' });
+        renderNode(m, 'machine', t, { select: (a: string) => ctx.select(a) });
+        details.append(m);
+      }
       return;
     }
     const cb = { select: (a: string) => ctx.select(a) };
