@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../topology/errors';
 import type { Snapshot } from '../topology/model';
-import type { FleetEntry, FleetReport } from '../topology/compare/fleet';
+import type { FleetKey, FleetReport } from '../topology/compare/fleet';
 
 export interface Member {
   /** Name in the report: the argument as given, or the entry's name inside a DIR argument. */
@@ -57,28 +57,44 @@ export function listMembers(args: readonly string[]): Member[] {
   return out;
 }
 
-type Loaded = { ok: true; snapshot: Snapshot; fingerprint: string } | { ok: false; error: string };
+/** What a loader answers for one capture: its grouping key, or why it is unusable. */
+type Keyed = { ok: true; model: string; fingerprint: string } | { ok: false; error: string };
 
-/** Load one capture and reduce it to what the comparison reads. */
-export async function loadOne(path: string): Promise<Loaded> {
-  const [{ loadInput }, { compactForCompare, fingerprint }] = await Promise.all([import('../topology/load'), import('../topology/compare/fingerprint')]);
+/** Load one capture, reduced to what the comparison reads, with its model and fingerprint. */
+export async function loadOne(path: string): Promise<{ keyed: Keyed; snapshot: Snapshot | null }> {
+  const [{ loadInput }, { compactForCompare, fingerprint, modelKey }] = await Promise.all([import('../topology/load'), import('../topology/compare/fingerprint')]);
   try {
     const snap = compactForCompare((await loadInput(path, { hostFacts: false })).topology);
-    return { ok: true, snapshot: snap, fingerprint: fingerprint(snap) };
+    return { keyed: { ok: true, model: modelKey(snap), fingerprint: fingerprint(snap) }, snapshot: snap };
   } catch (e) {
-    if (e instanceof InputError) return { ok: false, error: e.message };
-    return { ok: false, error: `internal error: ${(e as Error).message}` };
+    const error = e instanceof InputError ? e.message : `internal error: ${(e as Error).message}`;
+    return { keyed: { ok: false, error }, snapshot: null };
   }
 }
 
 /** The environment variable that makes `topolens fleet` a loader child. */
 export const WORKER_ENV = 'TOPOLENS_FLEET_WORKER';
 
-/** Child side: load each path the parent sends, answer with the result, until disconnected. */
+type ToWorker = { id: number; path: string } | { get: number[] };
+type FromWorker = ({ id: number } & Keyed) | { got: Array<[number, Snapshot]> };
+
+/**
+ * Child side: load each path the parent sends and answer with its key only, keeping the
+ * snapshot; send the snapshots the parent asks for afterwards (outliers and references:
+ * a few, not the whole fleet through the pipe). Ends when the parent disconnects.
+ */
 export function serveAsWorker(): Promise<number> {
+  const kept = new Map<number, Snapshot>();
   return new Promise((resolve) => {
-    process.on('message', (m: { id: number; path: string }) => {
-      void loadOne(m.path).then((r) => process.send!({ id: m.id, ...r }));
+    process.on('message', (m: ToWorker) => {
+      if ('get' in m) {
+        process.send!({ got: m.get.map((id) => [id, kept.get(id)!]) } satisfies FromWorker);
+        return;
+      }
+      void loadOne(m.path).then((r) => {
+        if (r.snapshot) kept.set(m.id, r.snapshot);
+        process.send!({ id: m.id, ...r.keyed } satisfies FromWorker);
+      });
     });
     process.on('disconnect', () => resolve(0));
   });
@@ -120,46 +136,116 @@ function startWorkers(n: number, script: string): ChildProcess[] {
   );
 }
 
-/** Load every member with `jobs` children (2 captures in flight each); in-process when jobs ≤ 1 or no CLI script. */
-export async function loadFleet(members: readonly Member[], jobs = availableParallelism()): Promise<{ entries: FleetEntry[]; errors: FleetReport['errors'] }> {
-  const results: Loaded[] = new Array(members.length);
-  const bar = progress();
+/** A loaded fleet: keys for grouping, errors, and the snapshots of the members asked for. */
+export interface LoadedFleet {
+  readonly keys: FleetKey[];
+  readonly errors: FleetReport['errors'];
+  snapshots(members: readonly string[]): Promise<Map<string, Snapshot>>;
+  close(): void;
+}
+
+async function loadInProcess(members: readonly Member[], bar: Progress): Promise<LoadedFleet> {
+  const kept = new Map<string, Snapshot>();
+  const results: Keyed[] = [];
+  for (let i = 0; i < members.length; i += 1) {
+    const r = await loadOne(members[i]!.path);
+    if (r.snapshot) kept.set(members[i]!.member, r.snapshot);
+    results.push(r.keyed);
+    bar.tick(i + 1, members.length);
+  }
+  return { ...collect(members, results), snapshots: async (names) => new Map(names.map((n) => [n, kept.get(n)!])), close: () => {} };
+}
+
+function collect(members: readonly Member[], results: readonly Keyed[]): { keys: FleetKey[]; errors: FleetReport['errors'] } {
+  const keys: FleetKey[] = [];
+  const errors: { member: string; error: string }[] = [];
+  results.forEach((r, i) => {
+    const member = members[i]!.member;
+    if (r.ok) keys.push({ member, model: r.model, fingerprint: r.fingerprint });
+    else errors.push({ member, error: r.error });
+  });
+  return { keys, errors };
+}
+
+/** Ask each child for the snapshots it kept of `ids`. */
+function fetchFrom(workers: readonly ChildProcess[], owner: readonly number[], ids: readonly number[]): Promise<Map<number, Snapshot>> {
+  const out = new Map<number, Snapshot>();
+  return Promise.all(
+    workers.map((w, wi) => {
+      const mine = ids.filter((id) => owner[id] === wi);
+      if (!mine.length) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const gone = (code: number | null) => reject(new Error(`a fleet loader process exited (status ${code}) before sending its captures back`));
+        const on = (m: FromWorker) => {
+          if (!('got' in m)) return;
+          for (const [id, snap] of m.got) out.set(id, snap);
+          w.off('message', on);
+          w.off('exit', gone);
+          resolve();
+        };
+        w.on('message', on);
+        w.once('exit', gone);
+        w.send({ get: mine } satisfies ToWorker);
+      });
+    }),
+  ).then(() => out);
+}
+
+async function loadInChildren(members: readonly Member[], jobs: number, script: string, bar: Progress): Promise<LoadedFleet> {
+  const workers = startWorkers(Math.min(jobs, members.length), script);
+  const results: Keyed[] = new Array(members.length);
+  const owner: number[] = new Array(members.length);
+  let next = 0;
   let done = 0;
-  const script = cliScript();
-  if (jobs <= 1 || !script || members.length < 4) {
-    for (let i = 0; i < members.length; i += 1) {
-      results[i] = await loadOne(members[i]!.path);
-      bar.tick((done += 1), members.length);
-    }
-  } else {
-    const workers = startWorkers(Math.min(jobs, members.length), script);
-    let next = 0;
+  const close = () => workers.forEach((w) => w.connected && w.disconnect());
+  try {
     await new Promise<void>((resolve, reject) => {
-      const send = (w: ChildProcess) => {
-        if (next < members.length) w.send({ id: next, path: members[next++]!.path });
+      const send = (wi: number) => {
+        if (next >= members.length) return;
+        owner[next] = wi;
+        workers[wi]!.send({ id: next, path: members[next++]!.path } satisfies ToWorker);
       };
-      for (const w of workers) {
-        w.on('message', (m: { id: number } & Loaded) => {
+      workers.forEach((w, wi) => {
+        w.on('message', (m: FromWorker) => {
+          if ('got' in m) return;
           results[m.id] = m;
           bar.tick((done += 1), members.length);
           if (done === members.length) resolve();
-          else send(w);
+          else send(wi);
         });
         w.on('exit', (code) => {
-          if (done < members.length) reject(new Error(`a fleet loader process exited (status ${code}) before the fleet was loaded`));
+          if (w.connected || done < members.length) reject(new Error(`a fleet loader process exited (status ${code}) before the fleet was compared`));
         });
-        send(w);
-        send(w);
-      }
-    }).finally(() => workers.forEach((w) => w.connected && w.disconnect()));
+        send(wi);
+        send(wi); // two in flight: the child reads the next file while the parent takes the answer
+      });
+    });
+  } catch (e) {
+    close();
+    throw e;
   }
-  bar.end();
-  const entries: FleetEntry[] = [];
-  const errors: { member: string; error: string }[] = [];
-  results.forEach((r, i) => {
-    const m = members[i]!;
-    if (r.ok) entries.push({ member: m.member, snapshot: r.snapshot, fingerprint: r.fingerprint });
-    else errors.push({ member: m.member, error: r.error });
-  });
-  return { entries, errors };
+  const index = new Map(members.map((m, i) => [m.member, i]));
+  return {
+    ...collect(members, results),
+    snapshots: async (names) => {
+      const got = await fetchFrom(workers, owner, names.map((n) => index.get(n)!));
+      return new Map(names.map((n) => [n, got.get(index.get(n)!)!]));
+    },
+    close,
+  };
+}
+
+/**
+ * Load every member: with `jobs` child processes of this CLI (one per core by default),
+ * or in this process when jobs ≤ 1, the fleet is tiny, or this is not the CLI (tests
+ * calling the command directly). Progress on stderr when it is a terminal.
+ */
+export async function loadFleet(members: readonly Member[], jobs = availableParallelism()): Promise<LoadedFleet> {
+  const bar = progress();
+  const script = cliScript();
+  try {
+    return jobs <= 1 || !script || members.length < 4 ? await loadInProcess(members, bar) : await loadInChildren(members, jobs, script, bar);
+  } finally {
+    bar.end();
+  }
 }

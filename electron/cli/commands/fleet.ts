@@ -47,9 +47,16 @@ export const fleet: Command = {
     if (args.positionals.length === 0) throw new UsageError('fleet needs captures: DIR or FILE...');
     const jobs = jobsFlag(stringFlag(args, 'jobs'));
     const members = fl.listMembers(args.positionals);
-    const { entries, errors } = await fl.loadFleet(members, jobs);
-    const { analyseFleet } = await import('../../topology/compare/fleet');
-    const report = analyseFleet(entries, errors);
+    const { planFleet, explainFleet, membersToExplain } = await import('../../topology/compare/fleet');
+    const fleet = await fl.loadFleet(members, jobs);
+    let report;
+    try {
+      const plan = planFleet(fleet.keys);
+      const snaps = await fleet.snapshots(membersToExplain(plan));
+      report = explainFleet(plan, (m) => snaps.get(m)!, fleet.errors);
+    } finally {
+      fleet.close();
+    }
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : (await import('../../topology/compare/format')).formatFleetText(report);
     await io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
     for (const e of report.errors) io.note(`topolens: ${e.member}: ${e.error}`);

@@ -1,7 +1,8 @@
-// Fleet analysis over already-loaded snapshots: machines grouped by model (DMI product,
-// arch, CPU model), then by fingerprint; in each model the largest group is the
-// majority and every machine outside it is an outlier, explained by the diff against
-// a majority member. Pure: loading the captures (in parallel) is the caller's job.
+// Fleet analysis: machines grouped by model (DMI product, arch, CPU model), then by
+// fingerprint; in each model the largest group is the majority and every machine
+// outside it is an outlier, explained by the diff against a majority member. In two
+// steps (planFleet on fingerprints, explainFleet on the few snapshots it needs) so a
+// loader need not hold every snapshot in one place. Pure: loading is the caller's job.
 import type { Snapshot } from '../model';
 import { diffSnapshots, type SnapshotDiff } from './diff';
 import { fingerprint, modelKey } from './fingerprint';
@@ -72,10 +73,32 @@ function byMember(a: { member: string }, b: { member: string }): number {
   return a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
 }
 
+/** What grouping needs of a machine: no snapshot (loaders may keep those elsewhere). */
+export interface FleetKey {
+  readonly member: string;
+  readonly model: string;
+  readonly fingerprint: string;
+}
+
+/** An outlier and the majority member it is to be compared with. */
+export interface FleetPair {
+  readonly member: string;
+  readonly fingerprint: string;
+  readonly majority: string;
+  readonly reference: string;
+}
+
+/** Groups, models and which outlier is compared with which member: everything but the diffs. */
+export interface FleetPlan {
+  readonly groups: FleetGroup[];
+  readonly models: FleetModel[];
+  readonly pairs: FleetPair[];
+}
+
 /** Groups of one model, largest first (ties by first member name, for stable output). */
-function groupsOf(model: string, entries: readonly (FleetEntry & { fingerprint: string })[]): FleetGroup[] {
+function groupsOf(model: string, keys: readonly FleetKey[]): FleetGroup[] {
   const m = new Map<string, string[]>();
-  for (const e of entries) {
+  for (const e of keys) {
     const list = m.get(e.fingerprint);
     if (list) list.push(e.member);
     else m.set(e.fingerprint, [e.member]);
@@ -85,47 +108,58 @@ function groupsOf(model: string, entries: readonly (FleetEntry & { fingerprint: 
     .sort((a, b) => b.members.length - a.members.length || (a.members[0]! < b.members[0]! ? -1 : 1));
 }
 
-function analyseModel(model: string, entries: readonly (FleetEntry & { fingerprint: string })[]): { groups: FleetGroup[]; outliers: FleetOutlier[]; info: FleetModel } {
-  const groups = groupsOf(model, entries);
+function planModel(model: string, keys: readonly FleetKey[]): { groups: FleetGroup[]; pairs: FleetPair[]; info: FleetModel } {
+  const groups = groupsOf(model, keys);
   const top = groups[0]!;
   const tie = groups.length > 1 && groups[1]!.members.length === top.members.length;
   if (groups.length === 1 || tie) {
     const note = tie ? `no majority: the ${groups.filter((g) => g.members.length === top.members.length).length} largest groups have ${top.members.length} machines each` : undefined;
-    return { groups, outliers: [], info: { model, machines: entries.length, majority: tie ? null : top.fingerprint, ...(note ? { note } : {}) } };
+    return { groups, pairs: [], info: { model, machines: keys.length, majority: tie ? null : top.fingerprint, ...(note ? { note } : {}) } };
   }
-  const byName = new Map(entries.map((e) => [e.member, e]));
-  const ref = byName.get(top.members[0]!)!;
-  const outliers: FleetOutlier[] = [];
-  for (const g of groups.slice(1)) {
-    for (const member of g.members) {
-      const e = byName.get(member)!;
-      const d = diffSnapshots(ref.snapshot, e.snapshot);
-      outliers.push({ member, fingerprint: g.fingerprint, majority: top.fingerprint, reference: ref.member, differences: flattenDiff(d, ref.snapshot, e.snapshot) });
-    }
+  const reference = top.members[0]!;
+  const pairs = groups.slice(1).flatMap((g) => g.members.map((member) => ({ member, fingerprint: g.fingerprint, majority: top.fingerprint, reference })));
+  return { groups, pairs, info: { model, machines: keys.length, majority: top.fingerprint } };
+}
+
+/** Group machines by model, then fingerprint; pick each model's majority and its outliers. */
+export function planFleet(keys: readonly FleetKey[]): FleetPlan {
+  const byModel = new Map<string, FleetKey[]>();
+  for (const k of keys) {
+    const list = byModel.get(k.model);
+    if (list) list.push(k);
+    else byModel.set(k.model, [k]);
   }
-  return { groups, outliers: outliers.sort(byMember), info: { model, machines: entries.length, majority: top.fingerprint } };
+  const plan: FleetPlan = { groups: [], models: [], pairs: [] };
+  for (const model of [...byModel.keys()].sort()) {
+    const r = planModel(model, byModel.get(model)!);
+    plan.groups.push(...r.groups);
+    plan.pairs.push(...r.pairs);
+    plan.models.push(r.info);
+  }
+  plan.pairs.sort(byMember);
+  return plan;
+}
+
+/** Members whose snapshots explainFleet reads: every outlier and each reference. */
+export function membersToExplain(plan: FleetPlan): string[] {
+  return [...new Set(plan.pairs.flatMap((p) => [p.member, p.reference]))].sort();
+}
+
+/** The report: each planned outlier diffed against its reference (snapshotOf answers for membersToExplain). */
+export function explainFleet(plan: FleetPlan, snapshotOf: (member: string) => Snapshot, errors: FleetReport['errors'] = []): FleetReport {
+  const outliers = plan.pairs.map((p) => {
+    const before = snapshotOf(p.reference);
+    const after = snapshotOf(p.member);
+    return { ...p, differences: flattenDiff(diffSnapshots(before, after), before, after) };
+  });
+  return { groups: plan.groups, outliers, models: plan.models, errors: [...errors].sort(byMember) };
 }
 
 /** Group a fleet and explain its outliers. `errors` (unloadable inputs) pass through. */
 export function analyseFleet(entries: readonly FleetEntry[], errors: FleetReport['errors'] = []): FleetReport {
-  const byModel = new Map<string, (FleetEntry & { fingerprint: string })[]>();
-  for (const e of entries) {
-    const k = modelKey(e.snapshot);
-    const withFp = { ...e, fingerprint: e.fingerprint ?? fingerprint(e.snapshot) };
-    const list = byModel.get(k);
-    if (list) list.push(withFp);
-    else byModel.set(k, [withFp]);
-  }
-  const groups: FleetGroup[] = [];
-  const outliers: FleetOutlier[] = [];
-  const models: FleetModel[] = [];
-  for (const k of [...byModel.keys()].sort()) {
-    const r = analyseModel(k, byModel.get(k)!);
-    groups.push(...r.groups);
-    outliers.push(...r.outliers);
-    models.push(r.info);
-  }
-  return { groups, outliers, models, errors: [...errors].sort(byMember) };
+  const byName = new Map(entries.map((e) => [e.member, e.snapshot]));
+  const keys = entries.map((e) => ({ member: e.member, model: modelKey(e.snapshot), fingerprint: e.fingerprint ?? fingerprint(e.snapshot) }));
+  return explainFleet(planFleet(keys), (m) => byName.get(m)!, errors);
 }
 
 /**
