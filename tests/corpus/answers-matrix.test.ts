@@ -10,7 +10,7 @@ import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
 import { snapshotFromHwlocXml } from '../../electron/topology/sources/hwloc-xml';
 import { readHwlocXml } from '../support/hwloc-ref';
-import { lspciTree, truthClasses, type TreeNode } from '../support/path-class';
+import { lspciTree, ncclTree, truthClasses, type TreeNode } from '../support/path-class';
 import { snapshotFromLspci } from '../../electron/topology/sources/lspci';
 
 const fx = join(__dirname, '../../fixtures');
@@ -115,6 +115,21 @@ describe.each(LAB)('matrix of lab %s', (name) => {
     const r = disagreements(t, lspciTree(text));
     expect(r.bad).toEqual([]);
     for (const [k, v] of Object.entries(r.counts)) seen.set(k, (seen.get(k) ?? 0) + v);
+  });
+});
+
+// NCCL topology XML (a real dump and AWS's hand-written p4d file): GPUs and NICs behind
+// one switch are PIX, different <cpu> elements SYS; NCCL records no host bridges, so
+// two switches of one CPU are UNK (PHB or NODE), never a guess.
+describe.each(['ibm-cloud-gx3d-h100-vsi.xml', 'aws-p4d-24xl-static.xml'])('matrix of NCCL XML %s', (file) => {
+  it('every pair has the class of the XML\'s own nesting', async () => {
+    const path = join(fx, 'nccl', file);
+    const t = (await loadInput(path, { hostFacts: false })).topology;
+    const tree = ncclTree(readFileSync(path, 'utf8'));
+    const r = disagreements(t, tree.filter((n) => t.pci.devices.some((d) => d.address === n.id)));
+    expect(r.bad).toEqual([]);
+    expect(r.counts['PIX'] ?? 0).toBeGreaterThan(0);
+    expect(r.counts['SYS'] ?? 0).toBeGreaterThan(0);
   });
 });
 

@@ -55,7 +55,9 @@ export function truthClasses(nodes: readonly TreeNode[]): (a: string, b: string)
     const nb = by.get(b)!;
     if (na.hostBridge !== null && na.hostBridge === nb.hostBridge) return 'PHB';
     if (na.node === null || nb.node === null) return 'UNK';
-    return na.node === nb.node ? 'NODE' : 'SYS';
+    if (na.node !== nb.node) return 'SYS';
+    // Same node: one host bridge or two? Unknowable when the source records none.
+    return na.hostBridge === null || nb.hostBridge === null ? 'UNK' : 'NODE';
   };
 }
 
@@ -107,4 +109,34 @@ export function lspciTree(text: string): TreeNode[] {
     node: r.node,
     ...(r.port ? { port: r.port } : {}),
   }));
+}
+
+/**
+ * Test-only reading of NCCL topology XML: every `<pci busid>` under the `<pci>` that
+ * holds it and the `<cpu numaid>` it is in. NCCL records no host bridges.
+ */
+export function ncclTree(text: string): TreeNode[] {
+  const out: TreeNode[] = [];
+  const stack: Array<{ name: string; busid?: string; numa?: number | null }> = [];
+  for (const m of text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<(\/?)([a-z]+)([^>]*?)(\/?)>/g)) {
+    const [, close, name, attrs, selfClose] = m;
+    if (close) {
+      stack.pop();
+      continue;
+    }
+    const attr = (k: string) => new RegExp(`\\b${k}="([^"]*)"`).exec(attrs!)?.[1];
+    const frame: (typeof stack)[number] = { name: name! };
+    if (name === 'cpu') frame.numa = attr('numaid') !== undefined && Number(attr('numaid')) >= 0 ? Number(attr('numaid')) : null;
+    if (name === 'pci' && attr('busid')) {
+      frame.busid = attr('busid')!.toLowerCase();
+      const parent = [...stack].reverse().find((f) => f.busid)?.busid ?? null;
+      const cpu = [...stack].reverse().find((f) => f.name === 'cpu');
+      const node: TreeNode = { id: frame.busid, parent, isBridge: false, hostBridge: null, node: cpu?.numa ?? null };
+      const p = out.find((n) => n.id === parent);
+      if (p) p.isBridge = true;
+      out.push(node);
+    }
+    if (!selfClose) stack.push(frame);
+  }
+  return out;
 }

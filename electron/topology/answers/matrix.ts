@@ -18,7 +18,7 @@ export const PATH_LEGEND: Readonly<Record<PathClass, string>> = {
   PHB: 'Connection traversing PCIe as well as a PCIe Host Bridge (typically the CPU)',
   NODE: 'Connection traversing PCIe as well as the interconnect between PCIe Host Bridges within a NUMA node',
   SYS: 'Connection traversing PCIe as well as the SMP interconnect between NUMA nodes (e.g., QPI/UPI)',
-  UNK: 'Unknown: the devices hang from different host bridges and the NUMA node of at least one is unknown (numa_node -1, no fallback)',
+  UNK: 'Unknown from this input: the devices hang from different host bridges and the NUMA node of at least one is unknown (numa_node -1, no fallback), or the input does not record host bridges (NCCL XML) and cannot tell PHB from NODE',
 };
 
 /** One pair's answer with the evidence the app highlights. */
@@ -81,17 +81,14 @@ export class PciPaths {
   }
   /**
    * The root complex a device's traffic reaches the CPU through: the model's hostBridge
-   * (for a VMD domain, the one its VMD device sits on), else the root bus of the
-   * topmost bridge.
+   * (for a VMD domain, the one its VMD device sits on); null when the input does not
+   * record it (NCCL XML leaves root ports out, so its topmost function is not on a root
+   * bus and its bus number says nothing).
    */
   hostBridge(d: PciDevice): string | null {
     const chain = this.ancestors(d);
     const top = chain.length ? chain[chain.length - 1]! : d;
-    if (top.hostBridge) return top.hostBridge;
-    if (d.hostBridge) return d.hostBridge;
-    if (top.parent) return null; // the chain stops at a missing parent: cannot tell
-    const m = /^([0-9a-f]{4,8}):([0-9a-f]{2}):/.exec(top.address);
-    return m ? `pci${m[1]}:${m[2]}` : null;
+    return top.hostBridge ?? d.hostBridge ?? null;
   }
   /** A switch's ports are one bridge: downstream ports map to their upstream port. */
   bridgeUnit(b: PciDevice): string {
@@ -135,16 +132,21 @@ export function pathBetween(paths: PciPaths, a: PciDevice, b: PciDevice): PathIn
   const up = (d: PciDevice) => paths.ancestors(d).map((x) => x.address);
   const upA = up(a);
   const downB = up(b).reverse();
-  if (hbA !== null && hbA === hbB) {
-    return { cls: 'PHB', via: [...upA, hbA, ...downB], reason: `through host bridge ${hbA}` };
+  const via = [...upA, ...(hbA ? [hbA] : []), ...(hbB && hbB !== hbA ? [hbB] : []), ...downB];
+  // A root complex sits in one socket: known, different nodes are SYS whatever the buses say.
+  const nodesDiffer = a.numaNode !== null && b.numaNode !== null && a.numaNode !== b.numaNode;
+  if (!nodesDiffer && hbA !== null && hbA === hbB) {
+    return { cls: 'PHB', via, reason: `through host bridge ${hbA}` };
   }
-  const via = [...upA, ...(hbA ? [hbA] : []), ...(hbB ? [hbB] : []), ...downB];
   if (a.numaNode === null || b.numaNode === null) {
     const unknown = [a, b].filter((d) => d.numaNode === null).map((d) => d.address).join(' and ');
     return { cls: 'UNK', via, reason: `different host bridges (${hbA ?? '?'}, ${hbB ?? '?'}); NUMA node of ${unknown} unknown` };
   }
   if (a.numaNode === b.numaNode) {
-    return { cls: 'NODE', via, reason: `host bridges ${hbA ?? '?'} and ${hbB ?? '?'}, both on NUMA node ${a.numaNode}` };
+    if (hbA === null || hbB === null) {
+      return { cls: 'UNK', via, reason: `both on NUMA node ${a.numaNode}, but the input does not record their host bridges: PHB (one) or NODE (two)` };
+    }
+    return { cls: 'NODE', via, reason: `host bridges ${hbA} and ${hbB}, both on NUMA node ${a.numaNode}` };
   }
   return { cls: 'SYS', via, reason: `NUMA node ${a.numaNode} to node ${b.numaNode}, across the socket interconnect` };
 }
