@@ -2,7 +2,7 @@
 // recording SysfsRoot around the live one) and packs them, links intact, into a
 // tar.gz that opens anywhere. Reads; never changes the machine.
 import { lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { writeTar, type TarWriteEntry } from '../parse/tar';
@@ -150,6 +150,22 @@ export interface CaptureResult {
   readonly top: string;
 }
 
+/**
+ * Hostname and uname for the capture's metadata. Only a capture of this machine ("/")
+ * may take them from the running kernel; a capture of another root (TOPOLENS_FS_ROOT)
+ * says what that root's own proc files say, and nothing when they are absent (the
+ * running machine's name would be an invented value for it).
+ */
+function hostIdentity(rec: RecordingRoot, fsroot: string): { hostname: string | null; uname?: Record<string, string> } {
+  if (resolve(fsroot) === '/') {
+    return {
+      hostname: os.hostname(),
+      uname: { machine: typeof os.machine === 'function' ? os.machine() : process.arch, release: os.release(), sysname: os.type() },
+    };
+  }
+  return { hostname: rec.readOptional('proc/sys/kernel/hostname')?.trim() || null };
+}
+
 /** Capture the machine at `fsroot` (default `/`) into a tar.gz image. */
 export function captureArchive(fsroot = '/', now = new Date()): CaptureResult {
   const rec = new RecordingRoot(new DiskRoot(fsroot), fsroot);
@@ -165,16 +181,9 @@ export function captureArchive(fsroot = '/', now = new Date()): CaptureResult {
   recordAnswerFacts(rec);
   // A few facts the reader takes from the metadata instead.
   for (const f of ['proc/version', 'proc/sys/kernel/hostname', 'proc/sys/kernel/osrelease', 'sys/devices/soc0/soc_id']) rec.readOptional(f);
-  const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
+  const meta = { format: 'topolens-capture', version: 1, ...hostIdentity(rec, fsroot), capturedAt: now.toISOString(), fsroot };
+  const host = (meta.hostname ?? '').replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
   const top = `topolens-capture-${host}-${now.toISOString().replace(/[:.]/g, '-')}`;
-  const meta = {
-    format: 'topolens-capture',
-    version: 1,
-    hostname: os.hostname(),
-    uname: { machine: typeof os.machine === 'function' ? os.machine() : process.arch, release: os.release(), sysname: os.type() },
-    capturedAt: now.toISOString(),
-    fsroot,
-  };
   const entries: TarWriteEntry[] = [{ path: `${top}/`, type: 'dir' }];
   for (const d of [...rec.dirs].sort()) entries.push({ path: `${top}/${d}`, type: 'dir' });
   for (const [p, t] of [...rec.links].sort()) entries.push({ path: `${top}/${p}`, type: 'symlink', linkTarget: t });

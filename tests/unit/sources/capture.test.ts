@@ -32,4 +32,16 @@ describe('capture', () => {
     }
     expect(checked).toBeGreaterThan(8 * 10);
   });
+
+  it("a capture of another root names that root's host, never the machine running the capture", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topolens-capture-'));
+    expect(spawnSync('tar', ['-xjf', join(fixtures, 'hwloc', 'linux', '40intel64-2g2n4c+pcilocality.tar.bz2'), '-C', dir]).status).toBe(0);
+    const top = join(dir, readdirSync(dir)[0]!);
+    const res = captureArchive(top);
+    const meta = JSON.parse(openArchiveBytes(res.bytes, 'again').root.readOptional('topolens-capture.json') ?? '{}');
+    // hwloc's archive has no proc/sys/kernel/hostname: the name is unknown, not this machine's.
+    expect(meta.hostname).toBeNull();
+    expect(meta.uname).toBeUndefined();
+    expect(res.top).toMatch(/^topolens-capture-host-/);
+  });
 });
