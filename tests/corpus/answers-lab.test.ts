@@ -12,7 +12,7 @@ import { checkTopology } from '../../electron/topology/answers/check';
 import { selectDevices } from '../../electron/topology/answers/select';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
-import { functionDir, removeTempTrees, setLink, unpack } from '../support/mutate-sysfs';
+import { functionDir, moveToNode, removeTempTrees, setLink, unpack } from '../support/mutate-sysfs';
 
 const lab = join(__dirname, '../../fixtures/lab');
 const load = async (p: string): Promise<Snapshot> => (await loadInput(p, { hostFacts: false })).topology;
@@ -158,5 +158,32 @@ describe('events written into a copy of x86-q35-2numa-switch the way the kernel 
     expect(a.dpdk.socketMem).toBe('1024,1024');
     expect(a.warnings.some((w) => /NUMA node unknown/.test(w))).toBe(true);
     expect(a.cores).not.toContain(0);
+  });
+});
+
+describe('x86-q35-cxl: the NVMe reported on node 2, the CXL memory node without CPUs', async () => {
+  const root = unpack(join(lab, 'x86-q35-cxl/capture.tar.gz'), 'topolens-h5-');
+  moveToNode(root, '0000:01:00.0', 2);
+  const t = await load(root);
+  it('the capture\'s node 2 has no CPUs and is nearer to nodes 0 and 1 at equal distance', () => {
+    const n2 = t.numaNodes.find((n) => n.id === 2)!;
+    expect(n2.cpus).toBe('');
+    expect(n2.kind).toBe('cxl');
+    expect(n2.distances).toEqual([20, 20, 10]);
+  });
+  it('check: the NVMe is on a CPU-less node, with both files as evidence', () => {
+    const f = checkTopology(t).findings.filter((x) => x.check === 'cpuless-node');
+    expect(f.map((x) => x.device)).toEqual(['0000:01:00.0']);
+    expect(f[0]!.evidence).toEqual([
+      { file: '/sys/bus/pci/devices/0000:01:00.0/numa_node', value: '2' },
+      { file: '/sys/devices/system/node/node2/cpulist', value: '(empty)' },
+    ]);
+  });
+  it('advise: memory on node 2, cores from the nearest node with CPUs (distance 20: node 0 first)', () => {
+    const a = advise(t, pick(t, '0000:01:00.0'));
+    expect(a.numaNode).toBe(2);
+    expect(a.dpdk.socketMem).toBe('0,0,1024');
+    expect(a.cores).toEqual([1]);
+    expect(a.warnings.some((w) => /node 2 has no CPUs \(cxl\); cores are taken from the nearest node with CPUs, node 0/.test(w))).toBe(true);
   });
 });
