@@ -444,27 +444,110 @@ function owningFunction(dir: string): string | null {
   return null;
 }
 
+/** OS device records by function, each (name, kind) once per function. */
+class OsDeviceList {
+  readonly byAddress = new Map<string, OsDeviceRecord[]>();
+  add(address: string, device: OsDevice, from: string): void {
+    const list = this.byAddress.get(address);
+    const rec = { address, device, from };
+    if (!list) this.byAddress.set(address, [rec]);
+    else if (!list.some((x) => x.device.name === device.name && x.device.kind === device.kind)) list.push(rec);
+  }
+}
+
+const OS_DEVICE_CLASSES: ReadonlyArray<readonly [string, OsDeviceKind]> = [
+  ['net', 'net'],
+  ['nvme', 'nvme'],
+  ['block', 'block'],
+  ['infiniband', 'rdma'],
+  ['drm', 'gpu'],
+  ['dma', 'dma'],
+  ['dax', 'dax'],
+  // Co-processors: Intel Xeon Phi (mic, hwloc 1.x), NEC SX-Aurora Vector Engine (ve, hwloc 2.x).
+  ['mic', 'coproc'],
+  ['ve', 'coproc'],
+];
+
+/** What a class device's own files say: MAC/state/speed, sizes, NVMe model, RDMA ports, DAX target node. */
+function classDeviceAttrs(root: SysfsRoot, dir: string, kind: OsDeviceKind): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
+  if (kind === 'net') {
+    const mac = read('address');
+    if (mac) attrs['address'] = mac;
+    const st = read('operstate');
+    if (st) attrs['operstate'] = st;
+    const sp = read('speed');
+    if (sp && /^\d+$/.test(sp)) attrs['speedMbps'] = sp;
+  } else if (kind === 'block' || kind === 'dax') {
+    const sz = read('size');
+    if (sz && /^\d+$/.test(sz)) attrs['sizeBytes'] = kind === 'block' ? String(Number(sz) * 512) : sz;
+  } else if (kind === 'nvme') {
+    for (const f of ['model', 'serial', 'firmware_rev', 'transport']) {
+      const v = read(f);
+      if (v && f !== 'serial') attrs[f] = v;
+    }
+  } else if (kind === 'rdma') {
+    const ports = root.list(`${dir}/ports`).filter((p) => /^\d+$/.test(p)).sort((a, b) => Number(a) - Number(b));
+    for (const p of ports) {
+      const state = read(`ports/${p}/state`);
+      const ll = read(`ports/${p}/link_layer`);
+      const rate = read(`ports/${p}/rate`);
+      if (state) attrs[`port${p}.state`] = state.replace(/^\d+:\s*/, '');
+      if (ll) attrs[`port${p}.linkLayer`] = ll;
+      if (rate) attrs[`port${p}.rate`] = rate;
+    }
+  }
+  if (kind === 'dax') {
+    const tn = read('target_node');
+    if (tn && /^-?\d+$/.test(tn)) attrs['targetNode'] = tn;
+  }
+  return attrs;
+}
+
+/**
+ * NVMe multipath: the per-controller path nvme<S>c<C>n<N> is hidden; the block device
+ * people use is the subsystem's head nvme<S>n<N> (drivers/nvme/host/multipath.c). null
+ * when `name` is no such path or the head is missing.
+ */
+function multipathHead(root: SysfsRoot, name: string): OsDevice | null {
+  const mp = /^nvme(\d+)c\d+n(\d+)$/.exec(name);
+  if (!mp) return null;
+  const head = `nvme${mp[1]}n${mp[2]}`;
+  const headDir = resolveLink(root, `sys/class/block/${head}`);
+  if (!headDir) return null;
+  const sz = root.readOptional(`${headDir}/size`)?.trim();
+  const attrs: Record<string, string> = { path: name, multipath: 'native NVMe multipath head' };
+  if (sz && /^\d+$/.test(sz)) attrs['sizeBytes'] = String(Number(sz) * 512);
+  return { name: head, kind: 'block', attrs };
+}
+
+/** Software RDMA (rxe, siw) has no PCI function: it goes to its netdev's function. */
+function attachSoftRdma(root: SysfsRoot, d: Diags, pending: ReadonlyArray<{ name: string; dir: string }>, netOwner: ReadonlyMap<string, string>, out: OsDeviceList): void {
+  for (const { name, dir } of pending) {
+    const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
+    const netdev = read('parent') ?? read('ports/1/gid_attrs/ndevs/0') ?? read('ports/1/gid_attrs/ndevs/1');
+    const owner = netdev ? netOwner.get(netdev) : undefined;
+    if (!owner) {
+      if (netdev) d.info(`sys/class/infiniband/${name}`, `RDMA device on netdev ${netdev}, which has no PCI function here`);
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    const ll = read('ports/1/link_layer');
+    const st = read('ports/1/state');
+    if (st) attrs['port1.state'] = st.replace(/^\d+:\s*/, '');
+    if (ll) attrs['port1.linkLayer'] = ll;
+    attrs['software'] = /^rxe/.test(name) ? 'rdma_rxe (Soft-RoCE)' : /^siw/.test(name) ? 'siw (Soft-iWARP)' : 'software RDMA';
+    out.add(owner, { name, kind: 'rdma', attrs, via: netdev! }, `sys/class/infiniband/${name}`);
+  }
+}
+
+/** Class devices (net, nvme, block, infiniband, drm, dma, dax) of the PCI functions read. */
 function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): OsDeviceRecord[] {
-  const out = new Map<string, OsDeviceRecord[]>();
-  const add = (addr: string, dev: OsDevice, from: string) => {
-    const list = out.get(addr);
-    const rec = { address: addr, device: dev, from };
-    if (list) {
-      if (!list.some((x) => x.device.name === dev.name && x.device.kind === dev.kind)) list.push(rec);
-    } else out.set(addr, [rec]);
-  };
+  const out = new OsDeviceList();
   const netOwner = new Map<string, string>();
-  const classes: Array<[string, OsDeviceKind]> = [
-    ['net', 'net'],
-    ['nvme', 'nvme'],
-    ['block', 'block'],
-    ['infiniband', 'rdma'],
-    ['drm', 'gpu'],
-    ['dma', 'dma'],
-    ['dax', 'dax'],
-  ];
   const pendingRdma: Array<{ name: string; dir: string }> = [];
-  for (const [cls, kind] of classes) {
+  for (const [cls, kind] of OS_DEVICE_CLASSES) {
     for (const name of root.list(`sys/class/${cls}`)) {
       const link = `sys/class/${cls}/${name}`;
       const dir = resolveLink(root, link);
@@ -483,75 +566,18 @@ function readOsDevices(root: SysfsRoot, d: Diags, pciAddrs: Set<string>): OsDevi
       }
       // Virtual and platform devices (lo, veth, bridges, loop, ...): nothing to read.
       if (!onPci) continue;
-      const attrs: Record<string, string> = {};
-      const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
-      if (kind === 'net') {
-        const mac = read('address');
-        if (mac) attrs['address'] = mac;
-        const st = read('operstate');
-        if (st) attrs['operstate'] = st;
-        const sp = read('speed');
-        if (sp && /^\d+$/.test(sp)) attrs['speedMbps'] = sp;
-      } else if (kind === 'block' || kind === 'dax') {
-        const sz = read('size');
-        if (sz && /^\d+$/.test(sz)) attrs['sizeBytes'] = kind === 'block' ? String(Number(sz) * 512) : sz;
-      } else if (kind === 'nvme') {
-        for (const f of ['model', 'serial', 'firmware_rev', 'transport']) {
-          const v = read(f);
-          if (v && f !== 'serial') attrs[f] = v;
-        }
-      } else if (kind === 'rdma') {
-        const ports = root.list(`${dir}/ports`).filter((p) => /^\d+$/.test(p)).sort((a, b) => Number(a) - Number(b));
-        for (const p of ports) {
-          const state = read(`ports/${p}/state`);
-          const ll = read(`ports/${p}/link_layer`);
-          const rate = read(`ports/${p}/rate`);
-          if (state) attrs[`port${p}.state`] = state.replace(/^\d+:\s*/, '');
-          if (ll) attrs[`port${p}.linkLayer`] = ll;
-          if (rate) attrs[`port${p}.rate`] = rate;
-        }
+      const attrs = classDeviceAttrs(root, dir, kind);
+      const head = kind === 'block' ? multipathHead(root, name) : null;
+      if (head) {
+        out.add(owner, head, link);
+        continue;
       }
-      if (kind === 'dax') {
-        const tn = read('target_node');
-        if (tn && /^-?\d+$/.test(tn)) attrs['targetNode'] = tn;
-      }
-      // NVMe multipath: the per-controller path nvme<S>c<C>n<N> is hidden; the block
-      // device people use is the subsystem's head nvme<S>n<N> (drivers/nvme/host/multipath.c).
-      const mp = kind === 'block' ? /^nvme(\d+)c\d+n(\d+)$/.exec(name) : null;
-      if (mp) {
-        const head = `nvme${mp[1]}n${mp[2]}`;
-        const headDir = resolveLink(root, `sys/class/block/${head}`);
-        if (headDir) {
-          const sz = root.readOptional(`${headDir}/size`)?.trim();
-          const headAttrs: Record<string, string> = { path: name, multipath: 'native NVMe multipath head' };
-          if (sz && /^\d+$/.test(sz)) headAttrs['sizeBytes'] = String(Number(sz) * 512);
-          add(owner, { name: head, kind, attrs: headAttrs }, link);
-          continue;
-        }
-      }
-      const dev: OsDevice = Object.keys(attrs).length ? { name, kind, attrs } : { name, kind };
-      add(owner, dev, link);
+      out.add(owner, Object.keys(attrs).length ? { name, kind, attrs } : { name, kind }, link);
       if (kind === 'net') netOwner.set(name, owner);
     }
   }
-  // Software RDMA (rxe, siw) has no PCI function: attach it to its netdev's function.
-  for (const { name, dir } of pendingRdma) {
-    const read = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() || null;
-    const netdev = read('parent') ?? read('ports/1/gid_attrs/ndevs/0') ?? read('ports/1/gid_attrs/ndevs/1');
-    const owner = netdev ? netOwner.get(netdev) : undefined;
-    if (!owner) {
-      if (netdev) d.info(`sys/class/infiniband/${name}`, `RDMA device on netdev ${netdev}, which has no PCI function here`);
-      continue;
-    }
-    const attrs: Record<string, string> = {};
-    const ll = read('ports/1/link_layer');
-    const st = read('ports/1/state');
-    if (st) attrs['port1.state'] = st.replace(/^\d+:\s*/, '');
-    if (ll) attrs['port1.linkLayer'] = ll;
-    attrs['software'] = /^rxe/.test(name) ? 'rdma_rxe (Soft-RoCE)' : /^siw/.test(name) ? 'siw (Soft-iWARP)' : 'software RDMA';
-    add(owner, { name, kind: 'rdma', attrs, via: netdev! }, `sys/class/infiniband/${name}`);
-  }
-  return [...out.values()].flat();
+  attachSoftRdma(root, d, pendingRdma, netOwner, out);
+  return [...out.byAddress.values()].flat();
 }
 
 /** `nodeN/hugepages/hugepages-<size>kB/{nr,free}_hugepages`; null when the folder is absent. */
@@ -702,21 +728,18 @@ function readDax(root: SysfsRoot): DaxDevice[] {
   return out;
 }
 
-function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly DaxDevice[]): CxlInfo {
-  const base = 'sys/bus/cxl/devices';
-  const names = root.list(base).sort();
-  const memdevs: CxlMemdev[] = [];
-  const regions: CxlRegion[] = [];
-  const ports: CxlPort[] = [];
-  const decoders: CxlDecoder[] = [];
-  const regionDirs = new Map<string, string>();
-  if (names.length === 0) return { memdevs, regions };
-  // DAX devices belong to the region folder they sit in: a CXL region (volatile regions:
-  // .../regionN/dax_regionN/daxN.M) or a libnvdimm region (persistent CXL memory:
-  // .../ndbusN/regionM/daxM.K).
-  // libnvdimm regions: their mappingN files name the nvdimms (nmemX) behind them; a CXL
-  // nvdimm's cxl/provider names the cxl_nvdimm below its memdev (.../memN/pmemM).
-  const ndRegions: Array<{ dir: string; memdevs: string[]; bridge: string | null }> = [];
+/** A libnvdimm region (persistent CXL memory) and the memdevs behind it. */
+interface NdRegion {
+  readonly dir: string;
+  readonly memdevs: string[];
+  readonly bridge: string | null;
+}
+
+/**
+ * libnvdimm regions: their mappingN files name the nvdimms (nmemX) behind them; a CXL
+ * nvdimm's cxl/provider names the cxl_nvdimm below its memdev (.../memN/pmemM).
+ */
+function readNdRegions(root: SysfsRoot, base: string, names: readonly string[]): NdRegion[] {
   // memdev serial numbers (decimal) → memdev, for nvdimms that only carry the serial.
   const serialToMem = new Map<string, string>();
   for (const n of names) {
@@ -724,6 +747,7 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly
     const sr = root.readOptional(`${base}/${n}/serial`)?.trim();
     if (sr && /^(0x[0-9a-f]+|\d+)$/i.test(sr)) serialToMem.set(BigInt(sr).toString(), n);
   }
+  const out: NdRegion[] = [];
   for (const nd of root.list('sys/bus/nd/devices')) {
     if (!/^region\d+$/.test(nd)) continue;
     const dir = resolveLink(root, `sys/bus/nd/devices/${nd}`);
@@ -732,72 +756,85 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly
     for (let i = 0; i < 64; i += 1) {
       const m = root.readOptional(`${dir}/mapping${i}`);
       if (m === null) break;
-      const nmem = m.trim().split(',')[0] ?? '';
-      const nmemDir = /^nmem\d+$/.test(nmem) ? resolveLink(root, `sys/bus/nd/devices/${nmem}`) : null;
-      // A CXL nvdimm's cxl/provider (6.3+) names its cxl_nvdimm (pmemN) below its memdev;
-      // older kernels only give cxl/id, the memdev's serial number.
-      const provider = nmemDir ? root.readOptional(`${nmemDir}/cxl/provider`)?.trim() : undefined;
-      const provDir = provider && /^pmem\d+$/.test(provider) ? resolveLink(root, `sys/bus/cxl/devices/${provider}`) : null;
-      let mem = provDir?.split('/').find((p) => /^mem\d+$/.test(p));
-      const serial = !mem && nmemDir ? root.readOptional(`${nmemDir}/cxl/id`)?.trim() : undefined;
-      if (serial && /^-?\d{1,20}$/.test(serial)) mem = serialToMem.get(BigInt.asUintN(64, BigInt(serial)).toString());
+      const mem = nvdimmMemdev(root, m.trim().split(',')[0] ?? '', serialToMem);
       if (mem) mems.add(mem);
     }
-    ndRegions.push({ dir, memdevs: [...mems].sort(), bridge: dir.split('/').find((p) => /^nvdimm-bridge\d+$/.test(p)) ?? null });
+    out.push({ dir, memdevs: [...mems].sort(), bridge: dir.split('/').find((p) => /^nvdimm-bridge\d+$/.test(p)) ?? null });
   }
-  const daxUnder = (dir: string) => daxByDir.filter((x) => x.dir.startsWith(`${dir}/`));
-  for (const name of names) {
-    const dir = resolveLink(root, `${base}/${name}`);
-    if (!dir) continue;
-    const rd = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() ?? null;
-    const size = (f: string) => {
-      const v = rd(f);
-      if (v === null) return null;
-      const n = /^0x[0-9a-f]+$/i.test(v) ? Number(BigInt(v)) : /^\d+$/.test(v) ? Number(v) : null;
-      if (n === null) d.warn(`${dir}/${f}`, `unrecognised size "${v.slice(0, 40)}"`, name);
-      return n;
-    };
-    if (/^mem\d+$/.test(name)) {
-      const nn = parseIntValue(rd('numa_node'));
-      memdevs.push({
-        name,
-        pciAddress: owningFunction(dir),
-        ramBytes: size('ram/size'),
-        pmemBytes: size('pmem/size'),
-        numaNode: nn !== null && nn >= 0 ? nn : null,
-        serial: rd('serial'),
-      });
-    } else if (/^region\d+$/.test(name)) {
-      const targets: string[] = [];
-      for (let i = 0; i < 16; i += 1) {
-        const t = rd(`target${i}`);
-        if (t === null) break;
-        if (t !== '') targets.push(t);
-      }
-      const dax = daxUnder(dir);
-      regionDirs.set(name, dir);
-      regions.push({ name, sizeBytes: size('size'), mode: rd('mode'), targets, numaNode: dax.find((x) => x.node !== null)?.node ?? null, daxDevices: dax.map((x) => x.name) });
-    } else if (/^(root|port|endpoint)\d+$/.test(name)) {
-      const kind = name.startsWith('root') ? 'root' : name.startsWith('port') ? 'port' : 'endpoint';
-      const parts = dir.split('/');
-      const parentPort = parts.slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? null;
-      const up = root.readLink(`${dir}/uport`);
-      const memdev = parts.find((p) => /^mem\d+$/.test(p)) ?? null;
-      ports.push({ name, kind, parent: parentPort, uport: up ? posix.basename(up) : memdev });
-    } else if (/^decoder\d+\.\d+$/.test(name)) {
-      const port = dir.split('/').slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? '';
-      const iwRaw = parseIntValue(rd('interleave_ways'));
-      const iw = iwRaw !== null && iwRaw >= 0 ? iwRaw : null;
-      decoders.push({ name, port, start: rd('start'), sizeBytes: size('size'), interleaveWays: iw, region: rd('region') || null });
+  return out;
+}
+
+/**
+ * The memdev behind an nvdimm: its cxl/provider (6.3+) names its cxl_nvdimm (pmemN) below
+ * the memdev; older kernels only give cxl/id, the memdev's serial number.
+ */
+function nvdimmMemdev(root: SysfsRoot, nmem: string, serialToMem: ReadonlyMap<string, string>): string | undefined {
+  const nmemDir = /^nmem\d+$/.test(nmem) ? resolveLink(root, `sys/bus/nd/devices/${nmem}`) : null;
+  const provider = nmemDir ? root.readOptional(`${nmemDir}/cxl/provider`)?.trim() : undefined;
+  const provDir = provider && /^pmem\d+$/.test(provider) ? resolveLink(root, `sys/bus/cxl/devices/${provider}`) : null;
+  let mem = provDir?.split('/').find((p) => /^mem\d+$/.test(p));
+  const serial = !mem && nmemDir ? root.readOptional(`${nmemDir}/cxl/id`)?.trim() : undefined;
+  if (serial && /^-?\d{1,20}$/.test(serial)) mem = serialToMem.get(BigInt.asUintN(64, BigInt(serial)).toString());
+  return mem;
+}
+
+interface CxlLists {
+  readonly memdevs: CxlMemdev[];
+  readonly regions: CxlRegion[];
+  readonly ports: CxlPort[];
+  readonly decoders: CxlDecoder[];
+  readonly regionDirs: Map<string, string>;
+}
+
+/** One `sys/bus/cxl/devices` entry: a memdev, region, port or decoder, into `out`. */
+function readCxlDevice(root: SysfsRoot, d: Diags, name: string, dir: string, daxUnder: (dir: string) => DaxDevice[], out: CxlLists): void {
+  const rd = (f: string) => root.readOptional(`${dir}/${f}`)?.trim() ?? null;
+  const size = (f: string) => {
+    const v = rd(f);
+    if (v === null) return null;
+    const n = /^0x[0-9a-f]+$/i.test(v) ? Number(BigInt(v)) : /^\d+$/.test(v) ? Number(v) : null;
+    if (n === null) d.warn(`${dir}/${f}`, `unrecognised size "${v.slice(0, 40)}"`, name);
+    return n;
+  };
+  const portAbove = (parts: readonly string[]) => parts.slice(0, -1).reverse().find((p) => /^(root|port|endpoint)\d+$/.test(p)) ?? null;
+  if (/^mem\d+$/.test(name)) {
+    const nn = parseIntValue(rd('numa_node'));
+    out.memdevs.push({ name, pciAddress: owningFunction(dir), ramBytes: size('ram/size'), pmemBytes: size('pmem/size'), numaNode: nn !== null && nn >= 0 ? nn : null, serial: rd('serial') });
+  } else if (/^region\d+$/.test(name)) {
+    const targets: string[] = [];
+    for (let i = 0; i < 16; i += 1) {
+      const t = rd(`target${i}`);
+      if (t === null) break;
+      if (t !== '') targets.push(t);
     }
+    const dax = daxUnder(dir);
+    out.regionDirs.set(name, dir);
+    out.regions.push({ name, sizeBytes: size('size'), mode: rd('mode'), targets, numaNode: dax.find((x) => x.node !== null)?.node ?? null, daxDevices: dax.map((x) => x.name) });
+  } else if (/^(root|port|endpoint)\d+$/.test(name)) {
+    const kind = name.startsWith('root') ? 'root' : name.startsWith('port') ? 'port' : 'endpoint';
+    const parts = dir.split('/');
+    const up = root.readLink(`${dir}/uport`);
+    const memdev = parts.find((p) => /^mem\d+$/.test(p)) ?? null;
+    out.ports.push({ name, kind, parent: portAbove(parts), uport: up ? posix.basename(up) : memdev });
+  } else if (/^decoder\d+\.\d+$/.test(name)) {
+    const iwRaw = parseIntValue(rd('interleave_ways'));
+    const iw = iwRaw !== null && iwRaw >= 0 ? iwRaw : null;
+    out.decoders.push({ name, port: portAbove(dir.split('/')) ?? '', start: rd('start'), sizeBytes: size('size'), interleaveWays: iw, region: rd('region') || null });
   }
-  // Which memdevs back a region: its target decoders sit on endpoint ports of memdevs.
+}
+
+/**
+ * Which memdevs back each region (its target decoders sit on endpoint ports of memdevs),
+ * and, for persistent regions without DAX devices of their own, the libnvdimm region
+ * over the same memdevs that gives them a NUMA node.
+ */
+function linkRegions(root: SysfsRoot, lists: CxlLists, ndRegions: readonly NdRegion[], daxUnder: (dir: string) => DaxDevice[]): void {
+  const { regions, decoders, ports, regionDirs } = lists;
   const portOf = new Map(decoders.map((x) => [x.name, x.port] as const));
   const memOfPort = new Map(ports.filter((p) => p.uport && /^mem\d+$/.test(p.uport)).map((p) => [p.name, p.uport!] as const));
   for (let i = 0; i < regions.length; i += 1) {
     const r = regions[i]!;
     const mems = [...new Set(r.targets.map((t) => memOfPort.get(portOf.get(t) ?? '')).filter((m): m is string => !!m))];
-    // Persistent regions reach a NUMA node through the libnvdimm region over the same memdevs.
     let { numaNode, daxDevices } = r;
     if (daxDevices.length === 0 && mems.length > 0) {
       let nd = ndRegions.find((x) => x.memdevs.length === mems.length && x.memdevs.every((m, j) => m === [...mems].sort()[j]));
@@ -814,13 +851,30 @@ function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly
     }
     regions[i] = { ...r, memdevs: mems, numaNode, daxDevices };
   }
-  // A region's node becomes a CXL NUMA node.
-  for (const r of regions) {
+}
+
+/** `sys/bus/cxl/devices`: memdevs, regions (with their memdevs and NUMA node), ports, decoders; a region's node becomes a CXL node. */
+function readCxl(root: SysfsRoot, d: Diags, numa: NumaNode[], daxByDir: readonly DaxDevice[]): CxlInfo {
+  const base = 'sys/bus/cxl/devices';
+  const names = root.list(base).sort();
+  const lists: CxlLists = { memdevs: [], regions: [], ports: [], decoders: [], regionDirs: new Map() };
+  if (names.length === 0) return { memdevs: lists.memdevs, regions: lists.regions };
+  // DAX devices belong to the region folder they sit in: a CXL region (volatile regions:
+  // .../regionN/dax_regionN/daxN.M) or a libnvdimm region (persistent CXL memory:
+  // .../ndbusN/regionM/daxM.K).
+  const ndRegions = readNdRegions(root, base, names);
+  const daxUnder = (dir: string) => daxByDir.filter((x) => x.dir.startsWith(`${dir}/`));
+  for (const name of names) {
+    const dir = resolveLink(root, `${base}/${name}`);
+    if (dir) readCxlDevice(root, d, name, dir, daxUnder, lists);
+  }
+  linkRegions(root, lists, ndRegions, daxUnder);
+  for (const r of lists.regions) {
     if (r.numaNode === null) continue;
     const i = numa.findIndex((n) => n.id === r.numaNode);
     if (i >= 0) numa[i] = { ...numa[i]!, kind: 'cxl', kindReason: `memory of CXL ${r.name} (${r.daxDevices.join(', ')})` };
   }
-  return { memdevs, regions, ports, decoders };
+  return { memdevs: lists.memdevs, regions: lists.regions, ports: lists.ports, decoders: lists.decoders };
 }
 
 /** Memory-only nodes fed by a DAX device in system-ram mode (dax_kmem) that no CXL region
