@@ -3,7 +3,7 @@
 // whose guest printed its own `lspci -vvv -nn -D -k` (IOMMU groups, drivers). Events the
 // lab did not stage (AER errors, hugepage reservations, isolated CPUs, an IOMMU that is
 // off) are written into an unpacked copy the way the kernel shows them.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync as readText, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { checkTopology } from '../../electron/topology/answers/check';
 import { selectDevices } from '../../electron/topology/answers/select';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
-import { functionDir, moveToNode, removeTempTrees, setLink, unpack } from '../support/mutate-sysfs';
+import { functionDir, moveToNode, rebindDriver, removeTempTrees, setLink, unpack } from '../support/mutate-sysfs';
 
 const lab = join(__dirname, '../../fixtures/lab');
 const load = async (p: string): Promise<Snapshot> => (await loadInput(p, { hostFacts: false })).topology;
@@ -185,5 +185,25 @@ describe('x86-q35-cxl: the NVMe reported on node 2, the CXL memory node without 
     expect(a.dpdk.socketMem).toBe('0,0,1024');
     expect(a.cores).toEqual([1]);
     expect(a.warnings.some((w) => /node 2 has no CPUs \(cxl\); cores are taken from the nearest node with CPUs, node 0/.test(w))).toBe(true);
+  });
+});
+
+describe('x86-q35-sriov-nvme with its two VFs bound to different drivers', async () => {
+  const root = unpack(join(lab, 'x86-q35-sriov-nvme/capture.tar.gz'), 'topolens-h5-');
+  // Bound as the kernel shows it: the driver link, and DRIVER= in uevent where the capture has one.
+  for (const [vf, drv] of [['0000:81:00.1', 'vfio-pci'], ['0000:81:00.2', 'nvme']] as const) {
+    rebindDriver(root, vf, drv);
+    const ue = join(functionDir(root, vf), 'uevent');
+    if (existsSync(ue) && !/^DRIVER=/m.test(readText(ue, 'utf8'))) appendFileSync(ue, `DRIVER=${drv}\n`);
+  }
+  const t = await load(root);
+  it('one SR-IOV finding: a mix of drivers, none unbound', () => {
+    const f = checkTopology(t).findings.filter((x) => x.check === 'sriov');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toBe('its VFs are bound to a mix of drivers: vfio-pci ×1, nvme ×1');
+    expect(f[0]!.evidence).toEqual([
+      { file: '/sys/bus/pci/devices/0000:81:00.1/driver', value: 'vfio-pci' },
+      { file: '/sys/bus/pci/devices/0000:81:00.2/driver', value: 'nvme' },
+    ]);
   });
 });
