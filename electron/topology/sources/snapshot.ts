@@ -6,7 +6,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { InputError } from '../errors';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot } from '../model';
 import schema from '../schema/snapshot.schema.json';
-import { repairPciTree } from '../build/tree';
+import { repairPciTree } from '../build';
 
 /** Deepest nesting of arrays/objects accepted; real snapshots are about 6 deep. */
 export const MAX_SNAPSHOT_DEPTH = 64;
