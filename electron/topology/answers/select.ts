@@ -16,8 +16,8 @@ const CLASS_WORDS: Readonly<Record<string, (d: PciDevice) => boolean>> = {
 
 export const SELECTOR_HELP =
   'SEL: comma-separated PCI addresses (0000:3b:00.0 or 3b:00.0), OS device names (eth0, mlx5_0, nvme0), ' +
-  'roles (gpu, rdma, nvme, dpdk, dpdk-capable, spdk, cxl, sriov-pf, sriov-vf, switch, root-port), ' +
-  'classes (net, nic, accelerator, storage, endpoint, bridge) or all';
+  'roles (gpu, accelerator, display, rdma, nvme, dpdk, dpdk-capable, spdk, cxl, sriov-pf, sriov-vf, switch, root-port), ' +
+  'classes (net, nic, storage, endpoint, bridge) or all';
 
 export function isEndpoint(d: PciDevice): boolean {
   return d.portKind === 'endpoint' || d.portKind === 'rc-endpoint' || d.portKind === 'rc-event-collector';
@@ -31,6 +31,8 @@ export function isEndpoint(d: PciDevice): boolean {
 export function isDefaultDevice(d: PciDevice): boolean {
   if (!isEndpoint(d) || d.roles.includes('sriov-vf')) return false;
   const c = (d.classCode ?? '').toLowerCase();
+  // A display-only chip (a BMC's VGA) is no placement question: the annotator's 'display' role says which.
+  if (c.startsWith('0x03') && d.roles.includes('display') && !d.roles.includes('gpu')) return false;
   if (c.startsWith('0x02') || c.startsWith('0x12') || c.startsWith('0x03') || c === '0x010802') return true;
   return d.roles.some((r) => r === 'gpu' || r === 'rdma' || r === 'nvme' || r === 'spdk' || r === 'dpdk' || r === 'dpdk-capable' || r === 'cxl');
 }
