@@ -62,6 +62,8 @@ export interface Machine {
   readonly iommu?: IommuInfo | null;
   /** Platform note, e.g. "live mode on darwin: the PCIe tree needs Linux". */
   readonly note?: string;
+  /** OS devices that belong to no PCI function and no single NUMA node; absent when none. */
+  readonly osDevices?: readonly OsDevice[];
 }
 
 export interface IommuInfo {
@@ -97,6 +99,8 @@ export interface NumaNode {
   readonly kindReason?: string;
   /** `nodeN/hugepages/hugepages-*` pools; absent when the input does not have them. */
   readonly hugepages?: readonly HugepagePool[];
+  /** OS devices that belong to this node and to no PCI function (a DAX device of its memory); absent when none. */
+  readonly osDevices?: readonly OsDevice[];
 }
 
 export interface LinkInfo {
@@ -137,7 +141,8 @@ export interface AerCounters {
   readonly nonZero?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-export type OsDeviceKind = 'net' | 'nvme' | 'block' | 'rdma' | 'gpu' | 'dax' | 'cxl' | 'dma' | 'other';
+/** `coproc`: a co-processor class device (Intel Xeon Phi `/sys/class/mic`, NEC Vector Engine `/sys/class/ve`, hwloc's COPROC). */
+export type OsDeviceKind = 'net' | 'nvme' | 'block' | 'rdma' | 'gpu' | 'dax' | 'cxl' | 'dma' | 'coproc' | 'other';
 
 export interface OsDevice {
   readonly name: string;

@@ -243,7 +243,9 @@ describe('hwloc XML corpus', () => {
     expect(t.pci.devices.filter((x) => x.osDevices.some((o) => o.kind === 'cxl'))).toHaveLength(4);
     // the SPM DAX device hangs off the package, not a PCI function: reported, not lost silently
     expect(text).toMatch(/name="dax0\.0" subtype="SPM"/);
-    expect(t.diagnostics.some((x) => x.severity === 'info' && /dax0\.0 \(dax\)/.test(x.message))).toBe(true);
+    // The DAX device of the CXL memory hangs below no PCI function: kept, on a node or the machine.
+    const loose = [...(t.machine.osDevices ?? []), ...t.numaNodes.flatMap((n) => n.osDevices ?? [])];
+    expect(loose.map((o) => [o.name, o.kind])).toContainEqual(['dax0.0', 'dax']);
   });
 
   it.each(['32em64t-2n8c+dax+nvme+mic+dimms.whole-io.xml', '32em64t-2n8c+dax+nvme+mic+dimms.xml'])(
@@ -282,7 +284,9 @@ describe('hwloc XML corpus', () => {
         os: d.osDevices.map((o) => [o.name, o.kind]),
       }));
     expect(view(b)).toEqual(view(a));
-    expect(b.numaNodes).toEqual(a.numaNodes);
+    // OS devices on the nodes (DAX, pmem) are the same devices; their info attributes differ by hwloc version.
+    const nodes = (t: typeof a) => t.numaNodes.map(({ osDevices, ...n }) => ({ ...n, osDevices: osDevices?.map((o) => [o.name, o.kind]) }));
+    expect(nodes(b)).toEqual(nodes(a));
     expect(b.machine.cpus).toEqual(a.machine.cpus);
   });
 
@@ -290,7 +294,7 @@ describe('hwloc XML corpus', () => {
     const { topology: t, text } = load(fixture('2pa-pcidomain32bits.whole-io.xml'));
     expect(text).not.toMatch(/10000:/);
     expect(t.pci.devices.every((d) => d.address.startsWith('0000:'))).toBe(true);
-    expect(t.diagnostics.some((d) => /vda \(block\)/.test(d.message))).toBe(true);
+    expect(t.machine.osDevices?.map((o) => [o.name, o.kind]) ?? t.numaNodes.flatMap((n) => (n.osDevices ?? []).map((o) => [o.name, o.kind]))).toContainEqual(['vda', 'block']);
   });
 
   it('128arm-2pa2n8cluster4co.whole-io.xml: aarch64, 4 nodes, clusters', () => {

@@ -214,6 +214,8 @@ function gpuRoles(d: PciDevice, ctx: RoleContext, add: Add): void {
     if (d.osDevices.some((o) => o.kind === 'gpu')) add('gpu', 'processing accelerator with a DRM device');
     return;
   }
+  const coproc = d.osDevices.filter((o) => o.kind === 'coproc');
+  if (coproc.length) add('accelerator', `co-processor ${coproc.map((o) => o.name).join(', ')} (Xeon Phi / Vector Engine class device)`);
   if (!cls.startsWith('0x03')) return;
   const verdict = displayOrGpu(d, ctx);
   add(verdict.role, verdict.reason);

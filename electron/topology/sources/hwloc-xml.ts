@@ -30,17 +30,22 @@ const IO_TYPES = new Set(['Bridge', 'PCIDev', 'OSDev', 'Misc', 'MemCache']);
 // NETWORK=16, OPENFABRICS=32, DMA=64); 1.x/2.x wrote an enum (BLOCK=0, GPU=1,
 // NETWORK=2, OPENFABRICS=3, DMA=4, COPROC=5).
 const GPU_SUBTYPES = new Set(['CUDA', 'NVML', 'RSMI', 'LevelZero']);
+/** Co-processors that are not GPUs: Xeon Phi (MIC), NEC SX-Aurora (VectorEngine). */
+const COPROC_SUBTYPES = new Set(['MIC', 'VectorEngine']);
 const STORAGE_SUBTYPES = new Set(['Disk', 'Tape', 'Removable Media Device', 'NVM', 'SPM']);
 
 function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
   const name = o.name ?? '';
-  const sub = o.subtype ?? '';
+  // hwloc 1.x wrote a co-processor's kind as info CoProcType ("CUDA", "OpenCL", "MIC"),
+  // 2.x as the subtype: one kind whichever version wrote it.
+  const sub = o.subtype ?? o.info.CoProcType ?? '';
   // Namespaces (nvme0n1) are block devices, as sysfs lists them; only a controller (nvme0) is 'nvme'.
   const storage = (): OsDeviceKind => (/^nvme\d+$/.test(name) ? 'nvme' : 'block');
   const isDax = /^dax\d/.test(name) || o.info.DAXType !== undefined;
   if (sub === 'CXLMem') return 'cxl';
   if (isDax && (sub === 'NVM' || sub === 'SPM' || o.info.DAXType !== undefined)) return 'dax';
   if (GPU_SUBTYPES.has(sub)) return 'gpu';
+  if (COPROC_SUBTYPES.has(sub)) return 'coproc';
   if (sub === 'OpenCL') return /GPU/i.test(o.info.OpenCLDeviceType ?? '') ? 'gpu' : 'other';
   if (sub === 'BXI') return 'rdma';
   if (STORAGE_SUBTYPES.has(sub)) return storage();
@@ -51,7 +56,7 @@ function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
     if (t & 16) return 'net';
     if (t & 4) return 'gpu';
     if (t & 64) return 'dma';
-    if (t & 8) return 'other';
+    if (t & 8) return 'coproc';
     if (t & 2) return isDax ? 'dax' : 'other';
     if (t & 1) return isDax ? 'dax' : storage();
     return 'other';
@@ -67,6 +72,8 @@ function osDeviceKind(o: HwlocObject, major: number): OsDeviceKind {
       return 'rdma';
     case 4:
       return 'dma';
+    case 5:
+      return 'coproc';
     default:
       return 'other';
   }
@@ -118,7 +125,8 @@ interface Collected {
   readonly packages: HwlocObject[];
   readonly hostBridges: Map<string, { obj: HwlocObject; locality: HwlocObject | null; behind: string | null }>;
   readonly pciObjs: { obj: HwlocObject; ctx: Ctx; address: string }[];
-  readonly looseOsDevs: HwlocObject[];
+  /** OS devices below no PCI function (DAX of a NUMA node's memory, ...), with their locality object. */
+  readonly looseOsDevs: { readonly obj: HwlocObject; readonly locality: HwlocObject | null }[];
   readonly osDevsOf: Map<HwlocObject, HwlocObject[]>;
   readonly machines: HwlocObject[];
 }
@@ -183,7 +191,7 @@ function visitObject(o: HwlocObject, ctx: Ctx, col: Collected, doc: Doc): Ctx {
         const list = col.osDevsOf.get(ctx.pciParentObj) ?? [];
         list.push(o);
         col.osDevsOf.set(ctx.pciParentObj, list);
-      } else col.looseOsDevs.push(o);
+      } else col.looseOsDevs.push({ obj: o, locality: ctx.locality });
       break;
     }
     default:
@@ -354,17 +362,43 @@ function localityDecoder(): (o: HwlocObject | null) => Locality {
   };
 }
 
+/** One OSDev object as an OS device; null when unnamed (it has no place). */
+function osDeviceOf(o: HwlocObject, major: number): OsDevice | null {
+  if (o.name === null || o.name === '') return null;
+  const attrs: Record<string, string> = { ...o.info };
+  if (o.subtype) attrs.subtype = o.subtype;
+  const kind = osDeviceKind(o, major);
+  return Object.keys(attrs).length > 0 ? { name: o.name, kind, attrs } : { name: o.name, kind };
+}
+
 /** The OS devices below one PCI function (unnamed ones have no place). */
 function osDevicesBelow(obj: HwlocObject, col: Collected, major: number): OsDevice[] {
   const out: OsDevice[] = [];
   for (const o of col.osDevsOf.get(obj) ?? []) {
-    if (o.name === null || o.name === '') continue;
-    const attrs: Record<string, string> = { ...o.info };
-    if (o.subtype) attrs.subtype = o.subtype;
-    const kind = osDeviceKind(o, major);
-    out.push(Object.keys(attrs).length > 0 ? { name: o.name, kind, attrs } : { name: o.name, kind });
+    const dev = osDeviceOf(o, major);
+    if (dev) out.push(dev);
   }
   return out;
+}
+
+/**
+ * OS devices below no PCI function (hwloc puts a DAX device of a NUMA node's memory under
+ * that node's parent, with the node's locality): onto the one NUMA node their locality
+ * names, else onto the machine.
+ */
+function placeLooseOsDevices(col: Collected, doc: Doc, localityOf: (o: HwlocObject | null) => Locality, nodes: readonly NumaNode[]): { numaNodes: NumaNode[]; machine: OsDevice[] } {
+  const byNode = new Map<number, OsDevice[]>();
+  const machine: OsDevice[] = [];
+  const ids = new Set(nodes.map((n) => n.id));
+  for (const { obj, locality } of col.looseOsDevs) {
+    const dev = osDeviceOf(obj, doc.major);
+    if (!dev) continue;
+    const node = localityOf(locality).numaNode;
+    if (node !== null && ids.has(node)) byNode.set(node, [...(byNode.get(node) ?? []), dev]);
+    else machine.push(dev);
+  }
+  const numaNodes = nodes.map((n) => (byNode.has(n.id) ? { ...n, osDevices: byNode.get(n.id)! } : n));
+  return { numaNodes, machine };
 }
 
 /** One PCI function's record, in the snapshot's key order, without object spreads. */
@@ -476,10 +510,8 @@ function noteGaps(doc: Doc, col: Collected, pci: PciRead, numaNodes: number, cpu
         `; drivers, IOMMU groups and SR-IOV PF/VF links are not in the format either`,
     );
   }
-  if (col.looseOsDevs.length > 0) {
-    const names = col.looseOsDevs.map((o) => `${o.name ?? '?'} (${osDeviceKind(o, doc.major)})`);
-    doc.info(`${col.looseOsDevs.length} OS device(s) are not below a PCI function and have no place in the snapshot: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`);
-  }
+  const unnamed = col.looseOsDevs.filter(({ obj }) => obj.name === null || obj.name === '').length;
+  if (unnamed > 0) doc.info(`${unnamed} unnamed OS device(s) below no PCI function are left out`);
   if (numaNodes === 0 && cpus > 0) doc.info('the XML lists no NUMA node');
 }
 
@@ -511,8 +543,11 @@ export function readHwlocXml(text: string, name: string, opts: HwlocXmlOptions =
   const doc = new Doc(name, parsed.majorVersion, parsed.diagnostics);
   const root = parsed.objects;
   const col = collect(root, doc);
-  const { numaNodes, cpus } = readNumaNodes(col, doc, parsed.distances, topLevelInfo(col, root));
+  const read = readNumaNodes(col, doc, parsed.distances, topLevelInfo(col, root));
+  const cpus = read.cpus;
   const localityOf = localityDecoder();
+  const loose = placeLooseOsDevices(col, doc, localityOf, read.numaNodes);
+  const numaNodes = loose.numaNodes;
   const pci = readPciFunctions(col, doc, localityOf);
   const hostBridges: HostBridge[] = [...col.hostBridges.entries()].map(([id, h]) => {
     const loc = localityOf(h.locality);
@@ -523,7 +558,7 @@ export function readHwlocXml(text: string, name: string, opts: HwlocXmlOptions =
     source: { kind: 'hwloc-xml', name },
     path: name,
     capturedAt: opts.capturedAt ?? null,
-    machine: readMachine(col, root),
+    machine: loose.machine.length ? { ...readMachine(col, root), osDevices: loose.machine } : readMachine(col, root),
     cpus,
     numaNodes,
     functions: pci.functions,

@@ -183,7 +183,7 @@ describe('snapshotFromHwlocXml: v1', () => {
       ['mlx5_0', 'rdma'],
       ['card0', 'gpu'],
       ['dma0chan0', 'dma'],
-      ['mic0', 'other'],
+      ['mic0', 'coproc'], // osdev_type 5 = HWLOC_OBJ_OSDEV_COPROC
     ]);
   });
 });
@@ -261,9 +261,9 @@ describe('snapshotFromHwlocXml: problems in the data', () => {
     ]);
   });
 
-  it('reports OS devices that hang outside any PCI function', () => {
+  it('keeps OS devices that hang outside any PCI function (on the machine when no single NUMA node is theirs)', () => {
     const xml = `<topology version="2.0"><object type="Machine" cpuset="0x1"><object type="OSDev" name="vda" osdev_type="0"/></object></topology>`;
-    const { diagnostics } = snapshotFromHwlocXml(xml, 'o.xml');
-    expect(diagnostics.some((d) => d.severity === 'info' && /vda \(block\)/.test(d.message))).toBe(true);
+    const { topology } = snapshotFromHwlocXml(xml, 'o.xml');
+    expect(topology.machine.osDevices).toEqual([{ name: 'vda', kind: 'block' }]);
   });
 });
