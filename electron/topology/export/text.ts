@@ -3,7 +3,7 @@
 // health and roles. Plain text; colour is the CLI's business.
 import type { PciDevice, Snapshot } from '../model';
 import { cpuCount, describeLink, deviceTitle, formatBytes, machineLine, PORT_KIND_LABEL, roleCounts, shortClass } from './describe';
-import { buildTree, type TreeNode } from './tree';
+import { buildTree, type NumaGroup, type RootComplex, type TreeNode } from './tree';
 
 export interface TextOptions {
   /** Show every function; false hides plain functions hwloc would hide (no driver, no OS device, no role). */
@@ -51,6 +51,42 @@ function interesting(n: TreeNode): boolean {
   return d.portKind !== 'endpoint' ? n.children.some(interesting) : d.osDevices.length > 0 || d.roles.length > 0 || (d.classCode ?? '').startsWith('0x02') || (d.classCode ?? '').startsWith('0x01');
 }
 
+/** A subtree whose locality differs from the section its root complex is listed in: listed under its own node. */
+interface Fragment {
+  readonly root: TreeNode;
+  readonly complex: RootComplex;
+  /** The upstream bridge it hangs from (listed in another section), or null for a root-bus function. */
+  readonly via: string | null;
+  readonly from: number | null;
+}
+
+/** Every function is listed in the section of its own NUMA node (as the picture draws it); subtrees that differ move. */
+function findFragments(groups: readonly NumaGroup[]): Map<number | null, Fragment[]> {
+  const out = new Map<number | null, Fragment[]>();
+  const add = (f: Fragment) => out.set(f.root.device.numaNode, [...(out.get(f.root.device.numaNode) ?? []), f]);
+  const walk = (n: TreeNode, node: number | null, c: RootComplex, section: number | null) => {
+    for (const k of n.children) {
+      if (k.device.numaNode !== node) {
+        add({ root: k, complex: c, via: n.device.address, from: section });
+        walk(k, k.device.numaNode, c, k.device.numaNode);
+      } else walk(k, node, c, section);
+    }
+  };
+  for (const g of groups) {
+    for (const c of g.complexes) {
+      for (const r of c.roots) {
+        if (r.device.numaNode !== g.node) {
+          add({ root: r, complex: c, via: null, from: g.node });
+          walk(r, r.device.numaNode, c, r.device.numaNode);
+        } else walk(r, g.node, c, g.node);
+      }
+    }
+  }
+  return out;
+}
+
+const sectionName = (n: number | null) => (n === null ? 'Locality unknown' : `NUMA node ${n}`);
+
 export function exportText(t: Snapshot, opts: TextOptions = {}): string {
   const out: string[] = [];
   const m = t.machine;
@@ -66,7 +102,38 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
   const rc = roleCounts(t);
   if (rc.length) out.push(`  roles: ${rc.map(([r, n]) => `${r} ${n}`).join(' · ')}`);
   const hidden: number[] = [0];
-  for (const g of buildTree(t)) {
+  const groups = buildTree(t);
+  const fragments = findFragments(groups);
+  const moved = new Set([...fragments.values()].flat().map((f) => f.root.device.address));
+  if (fragments.has(null) && !groups.some((g) => g.node === null)) groups.push({ node: null, complexes: [] });
+  const walk = (list: TreeNode[], prefix: string, node: number | null) => {
+    // Without --all, a PF's virtual functions fold into one summary line under it.
+    const vfsOf = new Map<string, PciDevice[]>();
+    if (!opts.all) {
+      const here = new Set(list.map((n) => n.device.address));
+      for (const n of list) {
+        const pf = n.device.sriov?.physfn;
+        if (pf && here.has(pf) && !moved.has(n.device.address)) vfsOf.set(pf, [...(vfsOf.get(pf) ?? []), n.device]);
+      }
+    }
+    const folded = new Set([...vfsOf.values()].flat().map((d) => d.address));
+    const shown = (opts.all ? list : list.filter((n) => moved.has(n.device.address) || interesting(n))).filter((n) => !folded.has(n.device.address));
+    hidden[0]! += list.length - shown.length;
+    if (shown.length === 0 && list.length > 0 && prefix === '    ') out.push(`${prefix}(${list.length} plain function${list.length === 1 ? '' : 's'} hidden)`);
+    shown.forEach((n, i) => {
+      const last = i === shown.length - 1;
+      const d = n.device;
+      if (moved.has(d.address) && d.numaNode !== node) {
+        out.push(`${prefix}${last ? '└─ ' : '├─ '}${d.address} → listed under ${sectionName(d.numaNode)} (its NUMA node, from ${d.localityRule})`);
+        return;
+      }
+      out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(d, node)}`);
+      const vfs = vfsOf.get(d.address);
+      if (vfs) out.push(`${prefix}${last ? '   ' : '│  '}${vfSummary(vfs)}`);
+      walk(n.children, `${prefix}${last ? '   ' : '│  '}`, node);
+    });
+  };
+  for (const g of groups) {
     out.push('');
     const node = g.node === null ? undefined : t.numaNodes.find((n) => n.id === g.node);
     if (g.node === null) out.push('Locality unknown (numa_node -1, no usable local_cpulist)');
@@ -74,33 +141,16 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
       const dist = node.distances.length ? ` · distances ${node.distances.join(' ')}` : '';
       out.push(`NUMA node ${node.id} (${node.kind}) · CPUs ${node.cpus || 'none'} (${cpuCount(node.cpus)}) · ${formatBytes(node.memoryBytes)}${dist}`);
     } else out.push(`NUMA node ${g.node}`);
-    if (g.complexes.length === 0) out.push('  (no PCI devices)');
+    const here = fragments.get(g.node) ?? [];
+    if (g.complexes.length === 0 && here.length === 0) out.push('  (no PCI devices)');
     for (const c of g.complexes) {
       const behind = c.hostBridge?.behind ? ` behind ${c.hostBridge.behind}` : '';
       out.push(`  ${c.id} root complex${behind}`);
-      const walk = (list: TreeNode[], prefix: string) => {
-        // Without --all, a PF's virtual functions fold into one summary line under it.
-        const vfsOf = new Map<string, PciDevice[]>();
-        if (!opts.all) {
-          const here = new Set(list.map((n) => n.device.address));
-          for (const n of list) {
-            const pf = n.device.sriov?.physfn;
-            if (pf && here.has(pf)) vfsOf.set(pf, [...(vfsOf.get(pf) ?? []), n.device]);
-          }
-        }
-        const folded = new Set([...vfsOf.values()].flat().map((d) => d.address));
-        const shown = (opts.all ? list : list.filter(interesting)).filter((n) => !folded.has(n.device.address));
-        hidden[0]! += list.length - shown.length;
-        if (shown.length === 0 && list.length > 0 && prefix === '    ') out.push(`${prefix}(${list.length} plain function${list.length === 1 ? '' : 's'} hidden)`);
-        shown.forEach((n, i) => {
-          const last = i === shown.length - 1;
-          out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(n.device, g.node)}`);
-          const vfs = vfsOf.get(n.device.address);
-          if (vfs) out.push(`${prefix}${last ? '   ' : '│  '}${vfSummary(vfs)}`);
-          walk(n.children, `${prefix}${last ? '   ' : '│  '}`);
-        });
-      };
-      walk(c.roots, '    ');
+      walk(c.roots, '    ', g.node);
+    }
+    for (const f of here) {
+      out.push(`  ${f.complex.id} root complex (continued${f.via ? `: behind ${f.via}` : ''}, listed under ${sectionName(f.from)})`);
+      walk([f.root], '    ', g.node);
     }
   }
   if (!opts.all && hidden[0]! > 0) out.push('', `(${hidden[0]} plain functions hidden; --all shows every function)`);

@@ -193,7 +193,7 @@ function interestingEndpoint(d: PciDevice): boolean {
 
 const PLAIN_BRIDGE_KINDS = new Set(['pci-bridge', 'host-bridge']);
 /** Roles that make a function worth its own box. */
-const NOTABLE_ROLES = new Set(['dpdk', 'dpdk-capable', 'spdk', 'nvme', 'rdma', 'cxl', 'gpu', 'sriov-pf', 'sriov-vf', 'switch']);
+const NOTABLE_ROLES = new Set(['dpdk', 'dpdk-capable', 'spdk', 'nvme', 'rdma', 'rdma-capable', 'cxl', 'gpu', 'accelerator', 'display', 'sriov-pf', 'sriov-vf', 'switch']);
 /** OS devices that do not make a function notable (DMA channels of uncore engines). */
 const PLATFORM_OSDEV_KINDS = new Set(['dma']);
 /**
