@@ -96,6 +96,11 @@ export interface LspciRecord {
   vfHint: boolean;
   /** Config space bytes from an `-x`/`-xxx`/`-xxxx` hex dump (first 64, 256 or 4096), if shown. */
   config: number[] | null;
+  /**
+   * Printed with -v or more (a `Flags:` or `Control:` line): lspci then shows the prog-if
+   * whenever it is non-zero or named, so none shown means 00 (lspci.c show_terse).
+   */
+  verbose: boolean;
 }
 
 /** One function of an `lspci -t` tree. */
@@ -180,7 +185,7 @@ function newRecord(a: NonNullable<ReturnType<typeof normaliseAddress>>, line: nu
     subsystemDeviceId: null, revision: null, driver: null, modules: [], numaNode: null, iommuGroup: null,
     physicalSlot: null, label: null, primaryBus: null, secondaryBus: null, subordinateBus: null,
     expressType: null, expressVersion: null, expressSlot: null, lnkCap: null, lnkSta: null, presenceDetect: null, sriov: null,
-    acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false, config: null,
+    acs: false, aer: false, cxlDvsecs: [], capsDenied: false, vfHint: false, config: null, verbose: false,
   };
 }
 
@@ -572,6 +577,7 @@ class VerboseFields {
       return;
     }
     const key = body.slice(0, colon);
+    if (key === 'Flags' || key === 'Control') rec.verbose = true;
     if (!applyTopField(rec, key, value, this.flags)) this.otherTopField(rec, key, value, body, ln);
   }
 

@@ -297,12 +297,10 @@ function linkVfs(fns: ReadonlyMap<string, Fn>, n: Notes): { vfOf: Map<string, st
   return { vfOf, pfVfs };
 }
 
-/** The port kind lspci shows: the Express capability's type; a host bridge class on a root bus; else bridge or endpoint. */
-function lspciPortKind(f: Fn, classHex: string | null, parent: string | null): { portKind: PortKind; portKindSource: 'lspci' | 'shape' } {
+/** The port kind lspci shows: the Express capability's type, else bridge or endpoint (host bridges: build/port-kinds.ts). */
+function lspciPortKind(f: Fn, classHex: string | null): { portKind: PortKind; portKindSource: 'lspci' | 'shape' } {
   const r = f.rec;
   const ek = expressKind(r?.expressType ?? null);
-  // A host bridge function (some print a Root Port capability for their DMI link).
-  if (classHex === '0600' && parent === null && !(r?.secondaryBus != null)) return { portKind: 'host-bridge', portKindSource: ek ? 'lspci' : 'shape' };
   if (ek) return { portKind: ek, portKindSource: 'lspci' };
   const isBridge = (r?.secondaryBus ?? f.tree?.secondaryBus ?? null) !== null || classHex === '0604' || classHex === '0609';
   return { portKind: isBridge ? 'pci-bridge' : 'endpoint', portKindSource: 'shape' };
@@ -335,10 +333,9 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   if (!classHex && t?.secondaryBus !== null && t?.secondaryBus !== undefined) classHex = '0604';
   // lspci -v and more print the prog-if whenever it is non-zero or named (lspci.c
   // show_terse), so none printed there is 00; plain `lspci`/`-k` never print it.
-  // (`verbose` is read through a widened type until parse/lspci.ts's record carries it in HEAD.)
-  const progIf = r?.progIf ?? ((r as { readonly verbose?: boolean } | null)?.verbose ? '00' : null);
+  const progIf = r?.progIf ?? (r?.verbose ? '00' : null);
   const parent = tf.parentOf.get(f.address) ?? null;
-  const { portKind, portKindSource } = lspciPortKind(f, classHex, parent);
+  const { portKind, portKindSource } = lspciPortKind(f, classHex);
   const numaNode = r?.numaNode ?? null;
   let sriov: SriovInfo | null = null;
   if (r?.sriov) sriov = { totalVfs: r.sriov.totalVfs, numVfs: r.sriov.numVfs, physfn: null, vfs: tf.pfVfs.get(f.address) ?? [] };
