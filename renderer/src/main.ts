@@ -251,6 +251,13 @@ function toggleTheme(): void {
   panels.theme(state.theme);
 }
 
+/** Hide or show the side panel; the picture is laid out again for the space it gets. */
+function togglePanel(): void {
+  const hidden = document.querySelector('main')!.classList.toggle('panel-hidden');
+  $('btn-panel').setAttribute('aria-pressed', String(hidden));
+  redraw();
+}
+
 function command(c: MenuCommand): void {
   switch (c) {
     case 'find':
@@ -344,6 +351,7 @@ $('btn-fit').addEventListener('click', () => view.fitAll());
 $('btn-zoom-in').addEventListener('click', () => view.zoomBy(1.25));
 $('btn-zoom-out').addEventListener('click', () => view.zoomBy(0.8));
 $('btn-theme').addEventListener('click', toggleTheme);
+$('btn-panel').addEventListener('click', togglePanel);
 $('btn-reload').addEventListener('click', () => void load(api.reload()));
 $('btn-initial').addEventListener('click', () => void load(api.openInitial()));
 $('btn-open').addEventListener('click', () => {
@@ -386,6 +394,7 @@ document.addEventListener('keydown', (e) => {
   else if (e.key === '-') view.zoomBy(0.8);
   else if (e.key === '0') view.fitAll();
   else if (e.key === 't' || e.key === 'T') toggleTheme();
+  else if (e.key === 'p' || e.key === 'P') togglePanel();
   else if (e.key === 'Escape') {
     view.select(null);
     search.value = '';

@@ -88,6 +88,23 @@ describe('the picture in Chromium', () => {
     expect(r.b.y2).toBeLessThanOrEqual(r.h + 1);
   });
 
+  it('hiding the side panel lays the picture out again for the wider space (text grows), and back', async () => {
+    await open('fixtures/lspci/aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt');
+    const zoom = () => page.evaluate(() => window.__topolens.view.cy.zoom() as number);
+    const toggle = async () => {
+      const seq = await page.evaluate(() => document.body.dataset.renderSeq);
+      await page.click('[data-testid=toggle-panel]');
+      await page.waitForFunction((s: string) => document.body.dataset.renderSeq !== s && document.body.dataset.rendered === 'true', seq);
+    };
+    const before = await zoom();
+    await toggle();
+    const wide = await zoom();
+    expect(wide).toBeGreaterThan(before * 1.05);
+    expect(wide * 11).toBeGreaterThanOrEqual(9);
+    await toggle();
+    expect(Math.abs((await zoom()) - before)).toBeLessThan(0.01);
+  });
+
   it('draws every function inside the box of the NUMA node its details give', async () => {
     const t = await open(FOUR_NODES);
     const drawn = await page.evaluate(() => window.__topolens.view.deviceIds());
