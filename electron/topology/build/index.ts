@@ -11,7 +11,7 @@ import { archFromRootComplexes } from './arch';
 import { cpuModelFromMidr, nameCpus } from './cpus';
 import { locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
-import { refinePortKinds } from './port-kinds';
+import { markHostBridgeFunctions, refinePortKinds } from './port-kinds';
 import { repairPciTree } from './tree';
 
 export { repairPciTree } from './tree';
@@ -107,6 +107,7 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const recovery = recoveryNotes(rec.path, diagnostics);
   const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address), recovery.note));
   recovery.finish();
+  markHostBridgeFunctions(drafts);
   refinePortKinds(drafts);
   // A damaged or hostile input (links into loops, missing bridges, repeated addresses)
   // must still be a tree.

@@ -1,6 +1,20 @@
-// Port kinds from the tree's shape, for inputs that cannot see the PCIe capability
-// (64 bytes of config space without root, lspci without -vv, hwloc XML). Pure.
+// Port kinds from the tree's shape, for every input: host bridge functions, and bridges
+// whose input could not show the PCIe capability (64 bytes of config space without
+// root, lspci without -vv, hwloc XML). Pure.
 import type { PciDevice, PortKind } from '../model';
+
+/**
+ * A host bridge function (class 06 00) on a root bus that is not itself a bridge to a
+ * secondary bus is the root complex's own function, whatever capability it prints (some
+ * show a Root Port capability for their DMI link): 'host-bridge'. The source of the kind
+ * (`portKindSource`) is left as the input said.
+ */
+export function markHostBridgeFunctions(devices: PciDevice[]): void {
+  for (let i = 0; i < devices.length; i += 1) {
+    const d = devices[i]!;
+    if (d.parent === null && d.portKind !== 'host-bridge' && d.classCode?.startsWith('0x0600') === true && d.secondaryBus == null) devices[i] = { ...d, portKind: 'host-bridge' };
+  }
+}
 
 /**
  * Without the PCIe capability (non-root captures give 64 bytes of config space),

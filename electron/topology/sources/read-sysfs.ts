@@ -297,15 +297,14 @@ function readSriov(f: FunctionReader): SriovInfo | null {
 
 /**
  * The port kind the function's own data shows: the PCIe capability's type, else
- * 'pci-bridge' for a bridge (the builder refines it from the tree's shape); a host
- * bridge class on a root bus is a host bridge whatever its capability says.
+ * 'pci-bridge' for a bridge (the builder refines it from the tree's shape, and marks host
+ * bridge functions).
  */
-function portKindOf(classCode: string, cfg: ReturnType<typeof parseConfigHeader>, onRootBus: boolean): { portKind: PortKind; fromConfig: boolean } {
+function portKindOf(classCode: string, cfg: ReturnType<typeof parseConfigHeader>): { portKind: PortKind; fromConfig: boolean } {
   const cls = parseInt(classCode.slice(2, 6), 16);
   const fromConfig = cfg?.pcieType != null;
   let portKind: PortKind = fromConfig ? (pcieTypeToKind(cfg.pcieType!) ?? 'endpoint') : 'endpoint';
   if (!fromConfig && (cls === 0x0604 || cls === 0x0609 || cfg?.isBridge)) portKind = 'pci-bridge';
-  if (cls === 0x0600 && onRootBus) portKind = 'host-bridge';
   return { portKind, fromConfig };
 }
 
@@ -373,7 +372,7 @@ function readFunction(root: SysfsRoot, d: Diags, r: RawDevice, slots: ReadonlyMa
   const { driver, driverOverride } = readDriver(f, ids.driverFromUevent);
   const groupName = linkBasename(root, `${dir}/iommu_group`);
   const sriov = readSriov(f);
-  const { portKind, fromConfig } = portKindOf(ids.classCode, cfg, r.chain.length === 1);
+  const { portKind, fromConfig } = portKindOf(ids.classCode, cfg);
   const parent = up.parent;
   if (up.missing.length) {
     const what = up.missing.length > 1 ? `bridges ${up.missing.join(', ')} are` : `bridge ${up.missing[0]} is`;
