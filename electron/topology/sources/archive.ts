@@ -1,15 +1,17 @@
 // Opens capture archives (.tar, .tar.gz/.tgz, .tar.bz2: hwloc-gather-topology's and
-// topolens capture's) entirely in memory, with limits on size and entry count. Unsafe
-// entries (../, absolute paths, devices, FIFOs, links out of the root) are dropped
-// and reported; nothing is written to disk.
-import { spawnSync } from 'node:child_process';
+// topolens capture's) in memory, with limits on size and entry count. openArchive
+// streams: the decompressor's output is walked as it arrives and only file contents
+// are kept (in an arena), never the whole tar image, which is mostly 512-byte headers
+// and padding. Unsafe entries (../, absolute paths, devices, FIFOs, links out of the
+// root) are dropped and reported; nothing is written to disk.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors';
 import type { Diagnostic } from '../model';
-import { parseTar, TarError } from '../parse/tar';
-import { MemRoot, normalizeInRoot, type MemEntry } from './sysfs-root';
+import { TarError, TarReader, type TarEntry } from '../parse/tar';
+import { MAX_PROC_BYTES, MemRoot, normalizeInRoot, type MemEntry } from './sysfs-root';
 
 export interface ArchiveLimits {
   /** Largest compressed file accepted. */
@@ -34,6 +36,8 @@ export function sniffCompression(head: Uint8Array): Compression | null {
   return null;
 }
 
+const limitError = (max: number) => new InputError(`decompresses to more than ${max} bytes (limit)`);
+
 /** Where the system's bzip2 may be: fixed paths, never a PATH search. */
 const BZIP2_PATHS = ['/usr/bin/bzip2', '/bin/bzip2'];
 /** Block magic and end-of-stream magic: one of them follows every stream's "BZh1"-"BZh9". */
@@ -51,43 +55,82 @@ function hasLaterStream(input: Buffer): boolean {
 }
 
 /**
- * The system's bzip2 (C, ~5x faster than the JavaScript decoder) when installed,
- * for single-stream input. null means "use the JavaScript decoder": no bzip2, more
- * than one stream (the JavaScript decoder reads the first only) or any failure, so
- * corrupt input gets the usual diagnosis. Output beyond `max` is the usual limit error.
+ * The system's bzip2 (C, ~5x faster than the JavaScript decoder) when installed and
+ * the input is one stream; null means "use the JavaScript decoder": no bzip2, or more
+ * than one stream (the JavaScript decoder reads the first only, and both must agree).
  */
-function bunzip2Native(input: Buffer, max: number): Uint8Array | null {
+function nativeBzip2(input: Buffer): string | null {
   if (process.env['TOPOLENS_NATIVE_BZIP2'] === '0') return null;
   const bin = BZIP2_PATHS.find((p) => existsSync(p));
-  if (!bin || hasLaterStream(input)) return null;
+  return !bin || hasLaterStream(input) ? null : bin;
+}
+
+/**
+ * The system bzip2, whole output. null when it is not used or failed (so corrupt
+ * input gets the JavaScript decoder's diagnosis). Output beyond `max` is the usual
+ * limit error.
+ */
+function bunzip2Native(input: Buffer, max: number): Uint8Array | null {
+  const bin = nativeBzip2(input);
+  if (bin === null) return null;
   const r = spawnSync(bin, ['-dc'], { input, maxBuffer: max, stdio: ['pipe', 'pipe', 'ignore'], env: {}, windowsHide: true });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS') throw new InputError(`decompresses to more than ${max} bytes (limit)`);
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS') throw limitError(max);
   if (r.error || r.status !== 0 || !r.stdout) return null;
   return r.stdout;
 }
 
-function bunzip2(input: Uint8Array, max: number): Uint8Array {
-  const native = bunzip2Native(Buffer.from(input.buffer, input.byteOffset, input.length), max);
-  if (native) return native;
+/** Output chunk of the JavaScript decoder. */
+const JS_CHUNK = 64 * 1024;
+
+/**
+ * The JavaScript decoder (first stream only), its output handed to `push` in 64 KiB
+ * chunks as it is decoded; byte max + 1 ends a chunk, so a push that counts bytes
+ * stops at the limit as soon as the byte past it is decoded.
+ */
+function bunzip2Js(input: Buffer, max: number, push: (chunk: Uint8Array) => void): void {
   const require = createRequire(import.meta.url);
-  const Bunzip = require('seek-bzip') as { decode(i: Uint8Array, o: unknown): Uint8Array };
-  let buf = Buffer.alloc(Math.min(max, Math.max(1 << 16, input.length * 8)));
+  const Bunzip = require('seek-bzip') as { decode(i: Uint8Array, o: unknown): unknown };
+  let written = 0;
+  let cap = Math.min(JS_CHUNK, max + 1);
+  let buf = Buffer.allocUnsafe(cap);
   let pos = 0;
   const out = {
     writeByte(b: number) {
-      if (pos >= buf.length) {
-        if (buf.length >= max) throw new InputError(`decompresses to more than ${max} bytes (limit)`);
-        const next = Buffer.alloc(Math.min(max, buf.length * 2));
-        buf.copy(next);
-        buf = next;
-      }
       buf[pos++] = b;
-    },
-    getBuffer() {
-      return buf.subarray(0, pos);
+      if (pos === cap) {
+        written += pos;
+        push(buf);
+        cap = Math.max(1, Math.min(JS_CHUNK, max + 1 - written));
+        buf = Buffer.allocUnsafe(cap); // a fresh one: push may keep views of the last
+        pos = 0;
+      }
     },
   };
-  return Bunzip.decode(Buffer.from(input.buffer, input.byteOffset, input.length), out);
+  Bunzip.decode(input, out);
+  if (pos > 0) push(buf.subarray(0, pos));
+}
+
+function bunzip2(input: Uint8Array, max: number): Uint8Array {
+  const buf = Buffer.from(input.buffer, input.byteOffset, input.length);
+  const native = bunzip2Native(buf, max);
+  if (native) return native;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  bunzip2Js(buf, max, (c) => {
+    total += c.length;
+    if (total > max) throw limitError(max);
+    chunks.push(c);
+  });
+  return Buffer.concat(chunks, total);
+}
+
+/** A decompressor's failure in the words users see: the limit, or corrupt data and why. */
+function decompressError(e: unknown, kind: Compression, max: number): InputError {
+  if (e instanceof InputError) return e;
+  const code = (e as { code?: string }).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE' || (e as Error).name === 'RangeError') return limitError(max);
+  const msg = String((e as Error).message ?? e);
+  return new InputError(`${kind} data is corrupt or truncated (${msg.replace(/\s+/g, ' ').slice(0, 120)})`);
 }
 
 export function decompress(data: Uint8Array, kind: Compression, max: number): Uint8Array {
@@ -96,13 +139,7 @@ export function decompress(data: Uint8Array, kind: Compression, max: number): Ui
     if (kind === 'bzip2') return bunzip2(data, max);
     return data;
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || (e as Error).name === 'RangeError') {
-      throw new InputError(`decompresses to more than ${max} bytes (limit)`);
-    }
-    const msg = String((e as Error).message ?? e);
-    throw new InputError(`${kind} data is corrupt or truncated (${msg.replace(/\s+/g, ' ').slice(0, 120)})`);
+    throw decompressError(e, kind, max);
   }
 }
 
@@ -113,74 +150,272 @@ export interface OpenedArchive {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Unpack an archive image into a MemRoot rooted at the folder that holds `sys/`. */
-export function openArchiveBytes(bytes: Uint8Array, name: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): OpenedArchive {
-  const kind = sniffCompression(bytes);
-  if (kind === null) throw new InputError('not a tar, .tar.gz or .tar.bz2 archive');
-  const tar = decompress(bytes, kind, limits.maxBytes);
-  let entries;
-  try {
-    entries = parseTar(tar, { maxEntries: limits.maxEntries });
-  } catch (e) {
-    if (e instanceof TarError) throw new InputError(e.message);
-    throw e;
+/**
+ * File contents copied out of the tar stream into shared slabs: views into the
+ * decompressor's chunks would keep all of them (mostly headers and padding: 140 MB
+ * for a 4k-function capture) alive as long as the tree.
+ */
+class Arena {
+  private slab = new Uint8Array(0);
+  private used = 0;
+  keep(d: Uint8Array): Uint8Array {
+    if (d.length === 0) return d.subarray(0, 0);
+    // Large files get their own copy; small ones share 64 KiB slabs.
+    if (d.length > 16 * 1024) return d.slice();
+    if (this.used + d.length > this.slab.length) {
+      this.slab = new Uint8Array(64 * 1024);
+      this.used = 0;
+    }
+    this.slab.set(d, this.used);
+    this.used += d.length;
+    return this.slab.subarray(this.used - d.length, this.used);
   }
-  const diagnostics: Diagnostic[] = [];
-  const dropped = new Map<string, { count: number; example: string }>();
-  const drop = (why: string, path: string) => {
-    const d = dropped.get(why);
+}
+
+const DOTDOT = /(?:^|\/)\.\.(?:\/|$)/;
+
+/** Tar entries → the archive's files by normalised path; what is unsafe is dropped and counted. */
+class EntryCollector {
+  private readonly map = new Map<string, MemEntry>();
+  private readonly dropped = new Map<string, { count: number; example: string }>();
+  private readonly arena = new Arena();
+  private drop(why: string, path: string): void {
+    const d = this.dropped.get(why);
     if (d) d.count += 1;
-    else dropped.set(why, { count: 1, example: path });
-  };
-  // File contents are copied into one arena: views into the decompressed tar would keep
-  // all of it (mostly 512-byte headers and padding: 140 MB for a 4k-function capture)
-  // alive as long as the tree.
-  let total = 0;
-  for (const e of entries) if (e.type === 'file') total += e.data.length;
-  const arena = new Uint8Array(total);
-  let used = 0;
-  const keep = (d: Uint8Array): Uint8Array => {
-    arena.set(d, used);
-    used += d.length;
-    return arena.subarray(used - d.length, used);
-  };
-  const map = new Map<string, MemEntry>();
-  for (const e of entries) {
-    const raw = e.path.replace(/\\/g, '/');
-    if (raw.startsWith('/')) { drop('absolute path', raw); continue; }
-    if (raw.split('/').includes('..')) { drop('path with ..', raw); continue; }
-    const p = normalizeInRoot(raw);
-    if (p === null || p === '') continue;
-    if (e.type === 'file') map.set(p, { type: 'file', data: keep(e.data) });
-    else if (e.type === 'dir') { if (!map.has(p)) map.set(p, { type: 'dir' }); }
-    else if (e.type === 'symlink') map.set(p, { type: 'link', target: e.linkTarget });
+    else this.dropped.set(why, { count: 1, example: path });
+  }
+  readonly add = (e: TarEntry): void => {
+    const raw = e.path.includes('\\') ? e.path.replace(/\\/g, '/') : e.path;
+    if (raw.startsWith('/')) return this.drop('absolute path', raw);
+    if (DOTDOT.test(raw)) return this.drop('path with ..', raw);
+    // Folders come as "dir/": without the slash most paths are already normal.
+    const p = normalizeInRoot(raw.endsWith('/') ? raw.slice(0, -1) : raw);
+    if (p === null || p === '') return;
+    const map = this.map;
+    if (e.type === 'file') map.set(p, { type: 'file', data: this.arena.keep(e.data) });
+    else if (e.type === 'dir') {
+      if (!map.has(p)) map.set(p, { type: 'dir' });
+    } else if (e.type === 'symlink') map.set(p, { type: 'link', target: e.linkTarget });
     else if (e.type === 'hardlink') {
       const t = normalizeInRoot(e.linkTarget);
       const target = t === null ? undefined : map.get(t);
       if (target && target.type === 'file') map.set(p, target);
-      else drop('hard link to a file outside the archive', raw);
-    } else drop(`special file (tar type ${e.flag}: device, FIFO...)`, raw);
+      else this.drop('hard link to a file outside the archive', raw);
+    } else this.drop(`special file (tar type ${e.flag}: device, FIFO...)`, raw);
+  };
+  /** The tree rooted at the folder that holds sys/ (or proc/). */
+  finish(name: string): OpenedArchive {
+    const diagnostics: Diagnostic[] = [];
+    for (const [why, d] of this.dropped) {
+      diagnostics.push({ severity: 'warning', path: `${name}:${d.example}`, message: `ignored ${d.count} archive entr${d.count === 1 ? 'y' : 'ies'}: ${why}` });
+    }
+    const top = captureTop(this.map.keys());
+    if (top === null) throw new InputError('archive holds no sys/ or proc/ folder: not a topology capture');
+    let rooted = this.map;
+    if (top !== '') {
+      rooted = new Map();
+      const prefix = `${top}/`;
+      for (const [p, e] of this.map) if (p.startsWith(prefix) && p.length > prefix.length) rooted.set(p.slice(prefix.length), e);
+    }
+    return { root: new MemRoot(rooted, name), top, diagnostics };
   }
-  for (const [why, d] of dropped) {
-    diagnostics.push({ severity: 'warning', path: `${name}:${d.example}`, message: `ignored ${d.count} archive entr${d.count === 1 ? 'y' : 'ies'}: ${why}` });
+}
+
+const TOP_RE = /^(?:(.*)\/)?(sys|proc)(?:\/|$)/;
+
+/**
+ * The folder before the last `sys` or `proc` component of a path ("" when the path
+ * starts with one), null when it has none: what TOP_RE's first group captures,
+ * by string search instead of a backtracking match per archive entry.
+ */
+export function sysOrProcParent(p: string): string | null {
+  if (p.includes('\n')) {
+    const m = TOP_RE.exec(p); // "." stops at a newline: keep the expression's own answer
+    return m ? (m[1] ?? '') : null;
   }
-  // Find the capture's top: the shallowest folder holding sys/ (or proc/).
+  const at = Math.max(lastComponent(p, '/sys'), lastComponent(p, '/proc'));
+  if (at >= 0) return p.slice(0, at);
+  return startsComponent(p, 'sys') || startsComponent(p, 'proc') ? '' : null;
+}
+
+/** Index of the last "/name" that is a whole component (followed by "/" or the end), or -1. */
+function lastComponent(p: string, slashName: string): number {
+  for (let at = p.lastIndexOf(slashName); at >= 0; at = at === 0 ? -1 : p.lastIndexOf(slashName, at - 1)) {
+    const after = at + slashName.length;
+    if (after === p.length || p.charCodeAt(after) === 0x2f) return at;
+  }
+  return -1;
+}
+
+function startsComponent(p: string, name: string): boolean {
+  return p.startsWith(name) && (p.length === name.length || p.charCodeAt(name.length) === 0x2f);
+}
+
+/** The capture's top: the shallowest folder holding sys/ (or proc/); null when none does. */
+function captureTop(paths: Iterable<string>): string | null {
   let top: string | null = null;
-  for (const p of map.keys()) {
-    const m = /^(?:(.*)\/)?(sys|proc)(?:\/|$)/.exec(p);
-    if (!m) continue;
-    const cand = m[1] ?? '';
-    if (top === null || cand.split('/').length < top.split('/').length || (cand === '' && top !== '')) top = cand;
+  let depth = Infinity;
+  for (const p of paths) {
+    const cand = sysOrProcParent(p);
+    if (cand === null) continue;
+    let d = 0;
+    if (cand !== '') {
+      d = 1;
+      for (let i = cand.indexOf('/'); i >= 0; i = cand.indexOf('/', i + 1)) d += 1;
+    }
+    if (d < depth) {
+      top = cand;
+      depth = d;
+    }
   }
-  if (top === null) throw new InputError('archive holds no sys/ or proc/ folder: not a topology capture');
-  const rooted = new Map<string, MemEntry>();
-  const prefix = top === '' ? '' : `${top}/`;
-  for (const [p, e] of map) if (p.startsWith(prefix) && p.length > prefix.length) rooted.set(p.slice(prefix.length), e);
-  return { root: new MemRoot(rooted, name), top, diagnostics };
+  return top;
+}
+
+/**
+ * Decompressed bytes → tar walk → collected files, as they arrive. Bytes past
+ * `maxBytes` are the limit error at once. A tar error is held until the input ends:
+ * a damaged compressed stream (or the limit) is reported first, as when the whole
+ * image is decompressed before it is read.
+ */
+class ArchiveFeed {
+  private bytes = 0;
+  private tarError: TarError | null = null;
+  private readonly collector = new EntryCollector();
+  private readonly reader: TarReader;
+  constructor(private readonly limits: ArchiveLimits) {
+    this.reader = new TarReader(this.collector.add, { maxEntries: limits.maxEntries, maxData: MAX_PROC_BYTES });
+  }
+  readonly push = (chunk: Uint8Array): void => {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxBytes) throw limitError(this.limits.maxBytes);
+    if (this.tarError !== null || this.reader.done) return;
+    try {
+      this.reader.push(chunk);
+    } catch (e) {
+      if (!(e instanceof TarError)) throw e;
+      this.tarError = e;
+    }
+  };
+  end(name: string): OpenedArchive {
+    try {
+      if (this.tarError !== null) throw this.tarError;
+      this.reader.end();
+    } catch (e) {
+      if (e instanceof TarError) throw new InputError(e.message);
+      throw e;
+    }
+    return this.collector.finish(name);
+  }
+}
+
+/** Unpack an archive image into a MemRoot rooted at the folder that holds `sys/`. */
+export function openArchiveBytes(bytes: Uint8Array, name: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): OpenedArchive {
+  const kind = sniffCompression(bytes);
+  if (kind === null) throw new InputError('not a tar, .tar.gz or .tar.bz2 archive');
+  const feed = new ArchiveFeed(limits);
+  feed.push(decompress(bytes, kind, limits.maxBytes));
+  return feed.end(name);
 }
 
 export function openArchiveFile(file: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): OpenedArchive {
+  return openArchiveBytes(readArchiveFile(file, limits), file, limits);
+}
+
+function readArchiveFile(file: string, limits: ArchiveLimits): Buffer {
   const size = statSync(file).size;
   if (size > limits.maxCompressedBytes) throw new InputError(`archive is ${size} bytes, larger than the ${limits.maxCompressedBytes}-byte limit`);
-  return openArchiveBytes(readFileSync(file), file, limits);
+  return readFileSync(file);
+}
+
+/**
+ * Open an archive file, streaming: the same result and the same errors as
+ * openArchiveFile, without holding the decompressed tar. gzip is inflated by zlib
+ * off the main thread, bzip2 by the system's bzip2 in a child process, both while the
+ * tar is walked; the JavaScript bzip2 decoder (no system bzip2, several streams, or
+ * the system one failed: the usual diagnosis) streams too, synchronously.
+ */
+export async function openArchive(file: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<OpenedArchive> {
+  return streamArchiveBytes(readArchiveFile(file, limits), file, limits);
+}
+
+/** openArchiveBytes, streaming (see openArchive). */
+export async function streamArchiveBytes(bytes: Uint8Array, name: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<OpenedArchive> {
+  const kind = sniffCompression(bytes);
+  if (kind === null) throw new InputError('not a tar, .tar.gz or .tar.bz2 archive');
+  if (kind === 'none') return openArchiveBytes(bytes, name, limits);
+  if (kind === 'gzip') {
+    const feed = new ArchiveFeed(limits);
+    await gunzipStream(bytes, feed.push, limits.maxBytes);
+    return feed.end(name);
+  }
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const bin = nativeBzip2(input);
+  if (bin !== null) {
+    const feed = new ArchiveFeed(limits);
+    if (await bunzip2ChildStream(bin, input, feed.push)) return feed.end(name);
+  }
+  const feed = new ArchiveFeed(limits);
+  try {
+    bunzip2Js(input, limits.maxBytes, feed.push);
+  } catch (e) {
+    throw decompressError(e, 'bzip2', limits.maxBytes);
+  }
+  return feed.end(name);
+}
+
+/** zlib's streaming inflate; errors as decompress() words them. */
+function gunzipStream(data: Uint8Array, push: (chunk: Uint8Array) => void, max: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const z = createGunzip({ chunkSize: 64 * 1024 });
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      z.destroy();
+      reject(decompressError(e, 'gzip', max));
+    };
+    z.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        push(chunk);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    z.on('error', fail);
+    z.on('end', () => {
+      if (!failed) resolve();
+    });
+    z.end(data);
+  });
+}
+
+/**
+ * The system bzip2 as a child, its output walked as it arrives. Resolves false when
+ * it failed (exit status, signal, spawn error): the caller starts over with the
+ * JavaScript decoder. A push that throws (the byte limit) stops the child and rejects.
+ */
+function bunzip2ChildStream(bin: string, input: Buffer, push: (chunk: Uint8Array) => void): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['-dc'], { stdio: ['pipe', 'pipe', 'ignore'], env: {}, windowsHide: true });
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    child.on('error', () => settle(() => resolve(false)));
+    child.stdin.on('error', () => {}); // EPIPE when the child exits early: its status says why
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      try {
+        push(chunk);
+      } catch (e) {
+        child.kill();
+        settle(() => reject(e));
+      }
+    });
+    child.on('close', (code, signal) => settle(() => resolve(code === 0 && signal === null)));
+    child.stdin.end(input);
+  });
 }

@@ -12,7 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../electron/topology/errors';
 import { loadInput } from '../../../electron/topology/load';
 import { writeTar } from '../../../electron/topology/parse/tar';
-import { openArchiveBytes, openArchiveFile, type ArchiveLimits } from '../../../electron/topology/sources/archive';
+import { openArchive, openArchiveBytes, openArchiveFile, streamArchiveBytes, type ArchiveLimits } from '../../../electron/topology/sources/archive';
+
+/** The message of the InputError that `f`'s promise rejects with. */
+export async function inputErrorAsync(f: () => Promise<unknown>): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an InputError');
+}
 
 export function inputError(f: () => unknown): string {
   try {
@@ -100,6 +111,24 @@ export function describeArchiveLimits(label: string, limits: ArchiveLimits): voi
       const t0 = Date.now();
       expect(inputError(() => openArchiveBytes(gz, 'many.tar.gz', limits))).toBe(`archive has more than ${limits.maxEntries} entries`);
       console.log(`${entries} entries in ${gz.length} bytes → refused in ${Date.now() - t0} ms`);
+    });
+    it('streaming: the same bombs and flood stop at the same limits (decompressed bytes counted as they arrive)', async () => {
+      const limit = `decompresses to more than ${limits.maxBytes} bytes (limit)`;
+      expect(await inputErrorAsync(() => openArchive(join(work, 'bomb.tar.gz'), limits))).toBe(limit);
+      const bz = readFileSync(join(__dirname, '../../../fixtures/hostile/zeros-1100MiB.bz2'));
+      expect(await inputErrorAsync(() => streamArchiveBytes(bz, 'zeros.bz2', limits))).toBe(limit);
+      // The JavaScript decoder too (≈ 20 MB/s: at small limits only).
+      if (limits.maxBytes <= 64 * MiB) {
+        process.env['TOPOLENS_NATIVE_BZIP2'] = '0';
+        try {
+          expect(await inputErrorAsync(() => streamArchiveBytes(bz, 'zeros.bz2', limits))).toBe(limit);
+        } finally {
+          delete process.env['TOPOLENS_NATIVE_BZIP2'];
+        }
+      }
+      const { gz } = manyEntries(limits);
+      expect(await inputErrorAsync(() => streamArchiveBytes(gz, 'many.tar.gz', limits))).toBe(`archive has more than ${limits.maxEntries} entries`);
+      expect(await inputErrorAsync(() => openArchive(join(work, 'bomb.tar.gz'), { ...limits, maxCompressedBytes: 1000 }))).toMatch(/larger than the 1000-byte limit/);
     });
     it('refuses a compressed file over the size limit before reading it', () => {
       expect(inputError(() => openArchiveFile(join(work, 'bomb.tar.gz'), { ...limits, maxCompressedBytes: 1000 }))).toMatch(/larger than the 1000-byte limit/);
