@@ -8,7 +8,8 @@ import { isAscii } from 'node:buffer';
 import { basename, join } from 'node:path';
 import { buildTopology } from './build';
 import { InputError } from './errors';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type Snapshot, type SourceKind } from './model';
+import type { Diagnostic, Snapshot, SourceKind } from './model';
+import type { SourceRecords } from './records';
 import { openArchiveFile, sniffCompression } from './sources/archive';
 import { looksLikeNcclXml } from './parse/nccl-xml';
 import { readHostFacts } from './sources/host-facts';
@@ -47,35 +48,38 @@ function sysfsFolder(dir: string): string | null {
   return null;
 }
 
+/** Live mode off Linux: the host facts and a note, no PCIe/NUMA tree (that needs sysfs). */
+function nonLinuxRecords(facts: Awaited<ReturnType<typeof readHostFacts>> | null, now: Date): SourceRecords {
+  return {
+    source: { kind: 'live', name: facts?.hostname ?? 'localhost' },
+    path: 'live',
+    capturedAt: now.toISOString(),
+    machine: {
+      hostname: facts?.hostname ?? null,
+      arch: facts?.arch ?? 'unknown',
+      archSource: 'os.machine()',
+      kernel: facts?.kernel ?? null,
+      cpuModel: facts?.cpuBrand ?? null,
+      os: facts?.os ?? process.platform,
+      totalMemoryBytes: facts?.totalMemoryBytes ?? null,
+      note: `live mode on ${process.platform}: the PCIe/NUMA tree needs Linux's sysfs. Open a capture made on Linux (topolens capture) to see one.`,
+    },
+    cpus: [],
+    numaNodes: [],
+    functions: [],
+    osDevices: [],
+    hostBridges: [],
+    cxl: { memdevs: [], regions: [] },
+    diagnostics: [{ severity: 'info', path: 'live', message: `PCIe topology is read from Linux sysfs; this is ${process.platform}` }],
+  };
+}
+
 async function loadLive(opts: LoadOptions): Promise<LoadResult> {
   const fsroot = process.env['TOPOLENS_FS_ROOT'];
   const now = opts.now?.() ?? new Date();
   if (fsroot) return snapshotFromRoot(new DiskRoot(fsroot), 'sysfs-dir', fsroot, now);
   const facts = opts.hostFacts === false ? null : await readHostFacts();
-  if (process.platform !== 'linux') {
-    const t: Snapshot = {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      capturedAt: now.toISOString(),
-      source: { kind: 'live', name: facts?.hostname ?? 'localhost' },
-      machine: {
-        hostname: facts?.hostname ?? null,
-        arch: facts?.arch ?? 'unknown',
-        archSource: 'os.machine()',
-        kernel: facts?.kernel ?? null,
-        cpuModel: facts?.cpuBrand ?? null,
-        os: facts?.os ?? process.platform,
-        totalMemoryBytes: facts?.totalMemoryBytes ?? null,
-        cpus: [],
-        note: `live mode on ${process.platform}: the PCIe/NUMA tree needs Linux's sysfs. Open a capture made on Linux (topolens capture) to see one.`,
-      },
-      numaNodes: [],
-      pci: { devices: [], hostBridges: [] },
-      cxl: { memdevs: [], regions: [] },
-      diagnostics: [{ severity: 'info', path: 'live', message: `PCIe topology is read from Linux sysfs; this is ${process.platform}` }],
-    };
-    return { topology: t, diagnostics: t.diagnostics };
-  }
+  if (process.platform !== 'linux') return buildTopology(nonLinuxRecords(facts, now));
   const res = snapshotFromRoot(new DiskRoot('/', 'live'), 'live', facts?.hostname ?? 'localhost', now);
   if (!facts) return res;
   const m = res.topology.machine;
