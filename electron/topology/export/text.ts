@@ -14,7 +14,7 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
   const bits: string[] = [d.address];
   const kind = PORT_KIND_LABEL[d.portKind];
   bits.push(kind ? `${kind}:` : `${shortClass(d)}:`);
-  bits.push(`${deviceTitle(d)} [${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}]`);
+  bits.push(d.vendorId || d.deviceId ? `${deviceTitle(d)} [${d.vendorId?.slice(2) ?? 'unknown'}:${d.deviceId?.slice(2) ?? 'unknown'}]` : deviceTitle(d));
   if (d.driver) bits.push(`driver ${d.driver}`);
   else if (d.driverOverride) bits.push(`driver_override ${d.driverOverride}`);
   const os = d.osDevices.map((o) => {
@@ -94,9 +94,15 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
   if (m.arch === 'aarch64') {
     out.push(`  AArch64: ${m.cpuModel ?? 'cores not identified'}`);
   }
-  out.push(
-    `  kernel ${m.kernel ?? '?'} · ${m.cpus.length} CPUs · ${t.numaNodes.length} NUMA node${t.numaNodes.length === 1 ? '' : 's'} · ${t.pci.devices.length} PCI functions · memory ${formatBytes(m.totalMemoryBytes ?? null)}`,
-  );
+  // Unknowns are left out (an lspci file knows no kernel, CPUs or memory), never shown as "?" or 0.
+  const facts = [
+    m.kernel ? `kernel ${m.kernel}` : '',
+    m.cpus.length ? `${m.cpus.length} CPUs` : 'CPUs not reported',
+    `${t.numaNodes.length} NUMA node${t.numaNodes.length === 1 ? '' : 's'}`,
+    `${t.pci.devices.length} PCI functions`,
+    m.totalMemoryBytes ? `memory ${formatBytes(m.totalMemoryBytes)}` : '',
+  ];
+  out.push(`  ${facts.filter(Boolean).join(' · ')}`);
   out.push(`  source: ${t.source.kind} ${t.source.name}`);
   if (m.note) out.push(`  note: ${m.note}`);
   const rc = roleCounts(t);
@@ -139,7 +145,8 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
     if (g.node === null) out.push('Locality unknown (numa_node -1, no usable local_cpulist)');
     else if (node) {
       const dist = node.distances.length ? ` · distances ${node.distances.join(' ')}` : '';
-      out.push(`NUMA node ${node.id} (${node.kind}) · CPUs ${node.cpus || 'none'} (${cpuCount(node.cpus)}) · ${formatBytes(node.memoryBytes)}${dist}`);
+      const cpus = node.cpus ? `CPUs ${node.cpus} (${cpuCount(node.cpus)})` : t.machine.cpus.length ? 'no CPUs' : 'CPUs not reported';
+      out.push([`NUMA node ${node.id} (${node.kind})`, cpus, node.memoryBytes !== null ? formatBytes(node.memoryBytes) : ''].filter(Boolean).join(' · ') + dist);
     } else out.push(`NUMA node ${g.node}`);
     const here = fragments.get(g.node) ?? [];
     if (g.complexes.length === 0 && here.length === 0) out.push('  (no PCI devices)');
