@@ -121,11 +121,28 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** Ids and class: a side that does not know one (lspci prints no zero subsystem) says nothing about it. */
+const IDENTITY_FIELDS: ReadonlySet<DeviceField> = new Set(['vendorId', 'deviceId', 'subsystemVendorId', 'subsystemDeviceId', 'classCode']);
+
+/**
+ * Same identity value: unknown on either side is no difference, and a class code
+ * given with fewer digits (no prog-if in lspci without -v or hwloc XML, class only in
+ * NCCL's) is compared on the digits both have.
+ */
+function sameIdentity(f: DeviceField, before: unknown, after: unknown): boolean {
+  if (before === null || after === null || before === undefined || after === undefined) return true;
+  if (f !== 'classCode') return before === after;
+  const [x, y] = [String(before).toLowerCase(), String(after).toLowerCase()];
+  const n = Math.min(x.length, y.length);
+  return x.slice(0, n) === y.slice(0, n);
+}
+
 function diffDevice(a: PciDevice, b: PciDevice, fields: readonly DeviceField[], out: DeviceChange[]): void {
   for (const f of fields) {
     const before = fieldValue(a, f);
     const after = fieldValue(b, f);
-    if (!sameValue(before, after)) out.push({ address: a.address, field: f, before, after });
+    const same = IDENTITY_FIELDS.has(f) ? sameIdentity(f, before, after) : sameValue(before, after);
+    if (!same) out.push({ address: a.address, field: f, before, after });
   }
 }
 
@@ -194,7 +211,9 @@ function diffNumaNodes(a: Snapshot, b: Snapshot, out: MachineChange[]): void {
     const nb = bById.get(na.id);
     if (!nb) continue;
     const f = (name: string) => `numaNodes[${na.id}].${name}`;
-    if (na.cpus !== nb.cpus) out.push({ field: f('cpus'), before: na.cpus, after: nb.cpus });
+    // A format without CPUs (lspci) knows the nodes, not their CPU lists.
+    const cpusKnown = a.machine.cpus.length > 0 && b.machine.cpus.length > 0;
+    if (cpusKnown && na.cpus !== nb.cpus) out.push({ field: f('cpus'), before: na.cpus, after: nb.cpus });
     if (na.kind !== nb.kind) out.push({ field: f('kind'), before: na.kind, after: nb.kind });
     if (na.memoryBytes !== null && nb.memoryBytes !== null && !sameMemory(na.memoryBytes, nb.memoryBytes)) {
       out.push({ field: f('memoryBytes'), before: na.memoryBytes, after: nb.memoryBytes });

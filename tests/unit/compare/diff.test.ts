@@ -1,9 +1,10 @@
 // diff against mutations that mirror real events, made on copies of real captures
 // (hwloc's test archives, the QEMU lab): the diff reports exactly the mutated devices
-// and fields, and nothing on untouched devices. Where lspci is installed, the
-// added/removed functions and the drivers are also checked against lspci replaying the
+// and fields, and nothing on untouched devices. Where pciutils is installed, the
+// added/removed functions, NUMA nodes, drivers and link registers are also checked against lspci/setpci replaying the
 // same two trees (-A linux-sysfs), an independent reader of the same files.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshots, findMoved, isIdentical, type SnapshotDiff } from '../../../electron/topology/compare/diff';
@@ -21,20 +22,24 @@ const load = async (dir: string): Promise<Snapshot> => (await loadInput(dir)).to
 const changedSet = (d: SnapshotDiff) => d.changed.map((c) => `${c.address} ${c.field}`).sort();
 
 const hasLspci = spawnSync('lspci', ['--version']).status === 0;
-/**
- * lspci's view of a sysfs tree (-vmm): address → NUMA node ("" when it prints none).
- * (-k would give drivers, but lspci prints none when libkmod has no module index for
- * the running kernel, as in containers: the driver test does not lean on it.)
- */
-function lspciNuma(root: string): Map<string, string> {
-  const out = execFileSync('lspci', ['-A', 'linux-sysfs', '-O', `sysfs.path=${root}/sys/bus/pci`, '-D', '-vmm', '-n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const m = new Map<string, string>();
+/** lspci's view of a sysfs tree (-vmm -k): address → NUMA node and driver in use ("" when it prints none). */
+function lspciView(root: string): Map<string, { numa: string; driver: string }> {
+  // lspci 3.9 resolves each function's driver link with realpath(): the captures keep the
+  // link, not bus/pci/drivers/NAME it points to, so make those (empty) directories first,
+  // as fixtures/lspci-from-sysfs did. The topolens reader does not look there.
+  for (const d of readdirSync(join(root, 'sys/bus/pci/devices'))) {
+    const t = spawnSync('readlink', [join(root, 'sys/bus/pci/devices', d, 'driver')], { encoding: 'utf8' }).stdout.trim();
+    if (t) mkdirSync(join(root, 'sys/bus/pci/drivers', t.split('/').pop()!), { recursive: true });
+  }
+  const out = execFileSync('lspci', ['-A', 'linux-sysfs', '-O', `sysfs.path=${root}/sys/bus/pci`, '-D', '-vmm', '-k', '-n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = new Map<string, { numa: string; driver: string }>();
   for (const rec of out.split('\n\n')) {
     const slot = /^Slot:\s+(\S+)/m.exec(rec)?.[1];
-    if (slot) m.set(slot, /^NUMANode:\s+(\S+)/m.exec(rec)?.[1] ?? '');
+    if (slot) m.set(slot, { numa: /^NUMANode:\s+(\S+)/m.exec(rec)?.[1] ?? '', driver: /^Driver:\s+(\S+)/m.exec(rec)?.[1] ?? '' });
   }
   return m;
 }
+const lspciNuma = (root: string) => new Map([...lspciView(root)].map(([k, v]) => [k, v.numa]));
 
 describe('diff of mutated real captures', () => {
   let base137: string;
@@ -91,6 +96,13 @@ describe('diff of mutated real captures', () => {
     rebindDriver(after, '0000:02:00.0', 'vfio-pci');
     const d = diffSnapshots(before137, await load(after));
     expect(changedSet(d)).toEqual(['0000:02:00.0 driver', '0000:02:00.0 osDevices', '0000:02:00.0 roles']);
+    if (hasLspci) {
+      const a = lspciView(base137);
+      const b = lspciView(after);
+      expect(a.get('0000:02:00.0')!.driver).toBe('igb');
+      const lspciChanged = [...a].filter(([k, v]) => b.get(k)!.driver !== v.driver).map(([k, v]) => [k, v.driver, b.get(k)!.driver]);
+      expect(lspciChanged).toEqual([['0000:02:00.0', 'igb', 'vfio-pci']]);
+    } else console.log('lspci not installed: the rebind is not cross-checked with lspci -k');
     const by = (f: string) => d.changed.find((c) => c.field === f)!;
     expect(by('driver')).toMatchObject({ before: 'igb', after: 'vfio-pci' });
     expect(by('osDevices')).toMatchObject({ before: [{ name: 'eth0', kind: 'net' }], after: [] });
@@ -151,6 +163,20 @@ describe('diff of mutated real captures', () => {
     const fields = new Set(d.changed.map((c) => c.field));
     for (const f of ['driver', 'link', 'sriov', 'roles']) expect(fields.has(f as never)).toBe(false);
     expect(d.notCompared.map((n) => n.field).sort()).toEqual(['driver', 'link', 'roles', 'sriov']);
+  });
+});
+
+describe('diff across formats of the same machine', () => {
+  it('lspci text of the same sysfs tree: no id, class or NUMA-node CPU differences from what lspci does not print', async () => {
+    const sys = (await loadInput(HWLOC_137)).topology;
+    const lspci = (await loadInput(join(repo, 'fixtures/lspci-from-sysfs/32em64t-2n8c+dax+nvme+mic+dimms.vvv-nn-D-k.txt'))).topology;
+    const d = diffSnapshots(sys, lspci);
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.machine).toEqual([]);
+    const ids = new Set(['vendorId', 'deviceId', 'subsystemVendorId', 'subsystemDeviceId', 'classCode']);
+    expect(d.changed.filter((c) => ids.has(c.field))).toEqual([]);
+    expect(d.notCompared.map((n) => n.field).sort()).toEqual(['link', 'localCpus', 'osDevices', 'roles', 'sriov']);
   });
 });
 
