@@ -316,9 +316,11 @@ function hex2OrNull(s: string): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// -t tree parsing. lspci prints each line in full and then blanks it, keeping only `|` under
-// `+`: so a line's first non-blank column names the sibling list it continues. We remember,
-// per column, which bus (and bridge) a `+-` opened there belongs to.
+// -t tree parsing. lspci prints the tree depth first, each line in full and then blanked,
+// keeping only `|` under `+`: so a continuation line always continues the innermost sibling
+// list still open (opened by `+-`, closed by its last sibling's `\-`). That rule, not the
+// column, decides where a line belongs, so a tree pasted with its leading space lost,
+// re-indented, or with every line's leading blanks trimmed reads the same.
 
 interface TreeCtx {
   domain: string | null;
@@ -329,7 +331,8 @@ interface TreeCtx {
 
 class TreeParser {
   readonly entries: LspciTreeEntry[] = [];
-  private columns = new Map<number, TreeCtx>();
+  /** Sibling lists still open, outermost first: the column of their `+-` and their context. */
+  private open: { col: number; ctx: TreeCtx }[] = [];
   constructor(private readonly onError: (line: number, message: string) => void) {}
 
   /** Returns false when the line is not tree syntax. */
@@ -338,17 +341,28 @@ class TreeParser {
     while (i < text.length && (text[i] === ' ' || text[i] === '|')) i++;
     let ctx: TreeCtx;
     if (first) {
-      if (text[0] !== '-') return false;
-      this.columns = new Map(); // a new tree block: forget the previous one's columns
+      if (text[i] !== '-') return false;
+      this.open = []; // a new tree block: forget the previous one's lists
       ctx = { domain: null, bus: null, parent: null, rootBus: null };
-      i = 1;
+      i += 1;
       // "-[0000:00]-+-..." single root, "-+-[0000:00]-..." several roots.
     } else {
-      const c = this.columns.get(i);
-      if (!c) return false;
-      ctx = { ...c };
+      const inner = this.open[this.open.length - 1];
+      if (!inner) return false;
+      ctx = { ...inner.ctx };
     }
     return this.parseFrom(text, i, ctx, lineNo);
+  }
+
+  /** A `+-` at `col` opens (or continues) the list there; lists deeper than it are done. */
+  private openList(col: number, ctx: TreeCtx): void {
+    this.closeList(col);
+    this.open.push({ col, ctx: { ...ctx } });
+  }
+
+  /** A `\-` at `col` is its list's last sibling: that list and any deeper one are done. */
+  private closeList(col: number): void {
+    while (this.open.length > 0 && this.open[this.open.length - 1]!.col >= col) this.open.pop();
   }
 
   private parseFrom(text: string, start: number, ctx0: TreeCtx, lineNo: number): boolean {
@@ -361,7 +375,8 @@ class TreeParser {
       if (rest.length === 0) return true;
       // Sibling bus labels: "+-[0000:00]-" / "\-[0000:00]-"
       if ((rest.startsWith('+-[') || rest.startsWith('\\-[')) && busLabel.test(rest.slice(2))) {
-        if (rest[0] === '+') this.columns.set(i, { ...ctx });
+        if (rest[0] === '+') this.openList(i, ctx);
+        else this.closeList(i);
         const m = busLabel.exec(rest.slice(2))!;
         ctx = this.enterBus(ctx, m[1], m[2]!);
         i += 2 + m[0].length;
@@ -374,7 +389,8 @@ class TreeParser {
         continue;
       }
       if (rest.startsWith('+-') || rest.startsWith('\\-') || rest.startsWith('--')) {
-        if (rest[0] === '+') this.columns.set(i, { ...ctx });
+        if (rest[0] === '+') this.openList(i, ctx);
+        else if (rest[0] === '\\') this.closeList(i);
         i += 2;
         const dm = /^([0-9a-fA-F]{2})\.([0-7])/.exec(text.slice(i, i + 8));
         if (!dm) {
@@ -394,7 +410,7 @@ class TreeParser {
         }
         return true;
       }
-      if (rest.startsWith('-') && i === 0) {
+      if (rest.startsWith('-') && i === start && ctx.bus === null) {
         i++;
         continue;
       }
@@ -803,7 +819,8 @@ class LspciParser {
   private line(raw: string, lineNo: number): void {
     if ((!this.clean && this.binaryLine(raw, lineNo)) || this.blankLine(raw)) return;
     // Continuation of an lspci -t block.
-    if (this.mode === 'tree' && this.tree && /^[ |]+[+\\|]/.test(raw) && this.tree.line(raw, lineNo, false)) return;
+    // (Its leading space may be lost in a paste: `|`, `+-` or `\-` can start the line.)
+    if (this.mode === 'tree' && this.tree && /^[ |]*[+\\|]/.test(raw) && this.tree.line(raw, lineNo, false)) return;
     // The first character rules out most steps below before any regex runs.
     const c0 = raw.charCodeAt(0);
     // Verbose field lines (tab-indented; tolerate space indentation from pasted tickets).
@@ -852,7 +869,8 @@ class LspciParser {
 
   /** Start of an lspci -t block. */
   private treeStart(raw: string, c0: number, lineNo: number): boolean {
-    if (c0 !== 0x2d /* - */ || !/^-(?:\[|\+-\[|\\-\[)/.test(raw)) return false;
+    // A pasted tree may be indented as a whole (a Markdown code block): the first line then starts with blanks.
+    if ((c0 !== 0x2d /* - */ && c0 !== 0x20 && c0 !== 0x09) || !/^[ \t]*-(?:\[|\+-\[|\\-\[)/.test(raw)) return false;
     this.set.flush();
     this.tree ??= new TreeParser((l, m) => this.unknowns.note(`tree:${m}`, l, m));
     if (!this.tree.line(raw, lineNo, true)) return false;
