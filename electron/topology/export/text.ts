@@ -87,7 +87,8 @@ function findFragments(groups: readonly NumaGroup[]): Map<number | null, Fragmen
 
 const sectionName = (n: number | null) => (n === null ? 'Locality unknown' : `NUMA node ${n}`);
 
-export function exportText(t: Snapshot, opts: TextOptions = {}): string {
+/** The machine header lines. */
+function headerLines(t: Snapshot): string[] {
   const out: string[] = [];
   const m = t.machine;
   out.push(`Machine: ${machineLine(t)}`);
@@ -107,6 +108,11 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
   if (m.note) out.push(`  note: ${m.note}`);
   const rc = roleCounts(t);
   if (rc.length) out.push(`  roles: ${rc.map(([r, n]) => `${r} ${n}`).join(' · ')}`);
+  return out;
+}
+
+export function exportText(t: Snapshot, opts: TextOptions = {}): string {
+  const out: string[] = headerLines(t);
   const hidden: number[] = [0];
   const groups = buildTree(t);
   const fragments = findFragments(groups);

@@ -99,20 +99,31 @@ class Bounds {
   }
 }
 
-/** Lays out one unit: a left-to-right layered tree; long runs of leaf siblings wrap into a grid. */
-function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit {
-  // Children drawn in this unit: same box, this node as tree parent.
-  const kids = (n: SceneNode) => n.children.map((c) => byId.get(c)!).filter((c) => c && c.parent === n.id && c.group === n.group);
-  const depth = new Map<string, number>();
-  const setDepth = (n: SceneNode, d: number) => {
-    depth.set(n.id, d);
-    for (const c of kids(n)) setDepth(c, d + 1);
-  };
-  setDepth(root, 0);
-  const heightMemo = new Map<string, number>();
-  const segMemo = new Map<string, Segment[]>();
-  const segments = (n: SceneNode): Segment[] => {
-    const hit = segMemo.get(n.id);
+/** One unit's tree: which children are drawn in it, how they segment into runs and grids, how tall each subtree is. */
+class UnitTree {
+  private readonly heights = new Map<string, number>();
+  private readonly segs = new Map<string, Segment[]>();
+  readonly depth = new Map<string, number>();
+
+  constructor(
+    readonly root: SceneNode,
+    private readonly byId: ReadonlyMap<string, SceneNode>,
+  ) {
+    const setDepth = (n: SceneNode, d: number) => {
+      this.depth.set(n.id, d);
+      for (const c of this.kids(n)) setDepth(c, d + 1);
+    };
+    setDepth(root, 0);
+  }
+
+  /** Children drawn in this unit: same box, this node as tree parent. */
+  kids(n: SceneNode): SceneNode[] {
+    return n.children.map((c) => this.byId.get(c)!).filter((c) => c && c.parent === n.id && c.group === n.group);
+  }
+
+  /** Children in drawing order, runs of GRID_MIN+ leaves wrapped into one grid segment. */
+  segments(n: SceneNode): Segment[] {
+    const hit = this.segs.get(n.id);
     if (hit) return hit;
     const out: Segment[] = [];
     let run: SceneNode[] = [];
@@ -126,59 +137,71 @@ function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit
       } else for (const r of run) out.push({ nodes: [r], cols: 0, cellW: r.w, cellH: r.h, height: r.h });
       run = [];
     };
-    for (const c of kids(n)) {
-      if (kids(c).length === 0) run.push(c);
+    for (const c of this.kids(n)) {
+      if (this.kids(c).length === 0) run.push(c);
       else {
         flush();
-        out.push({ nodes: [c], cols: 0, cellW: c.w, cellH: c.h, height: subtreeHeight(c) });
+        out.push({ nodes: [c], cols: 0, cellW: c.w, cellH: c.h, height: this.subtreeHeight(c) });
       }
     }
     flush();
-    segMemo.set(n.id, out);
+    this.segs.set(n.id, out);
     return out;
-  };
-  const isLeafSeg = (s: Segment) => s.cols === 0 && kids(s.nodes[0]!).length === 0;
-  const gapBetween = (a: Segment, b: Segment) => (isLeafSeg(a) && isLeafSeg(b) ? ROW_GAP : BRANCH_GAP);
-  const childrenHeight = (n: SceneNode): number => {
-    const segs = segments(n);
-    let h = 0;
-    segs.forEach((s, i) => {
-      h += s.height + (i > 0 ? gapBetween(segs[i - 1]!, s) : 0);
-    });
-    return h;
-  };
-  function subtreeHeight(n: SceneNode): number {
-    const hit = heightMemo.get(n.id);
+  }
+
+  gapBetween(a: Segment, b: Segment): number {
+    const leaf = (s: Segment) => s.cols === 0 && this.kids(s.nodes[0]!).length === 0;
+    return leaf(a) && leaf(b) ? ROW_GAP : BRANCH_GAP;
+  }
+
+  childrenHeight(n: SceneNode): number {
+    const segs = this.segments(n);
+    return segs.reduce((h, s, i) => h + s.height + (i > 0 ? this.gapBetween(segs[i - 1]!, s) : 0), 0);
+  }
+
+  subtreeHeight(n: SceneNode): number {
+    const hit = this.heights.get(n.id);
     if (hit !== undefined) return hit;
-    const h = Math.max(n.h, childrenHeight(n));
-    heightMemo.set(n.id, h);
+    const h = Math.max(n.h, this.childrenHeight(n));
+    this.heights.set(n.id, h);
     return h;
   }
-  // Column x (left edge) per depth: the widest node that starts in that column.
-  const colW: number[] = [];
-  const widen = (d: number, w: number) => {
-    colW[d] = Math.max(colW[d] ?? 0, w);
-  };
-  const walkWidths = (n: SceneNode) => {
-    widen(depth.get(n.id) ?? 0, n.w);
-    for (const s of segments(n)) {
-      if (s.cols > 0) widen((depth.get(n.id) ?? 0) + 1, s.cols * s.cellW + (s.cols - 1) * GRID_GAP);
-      else walkWidths(s.nodes[0]!);
-    }
-  };
-  walkWidths(root);
-  const colX: number[] = [0];
-  for (let d = 1; d < colW.length + 1; d += 1) colX[d] = colX[d - 1]! + (colW[d - 1] ?? 0) + COL_GAP;
+
+  /** Left edge of each depth's column: the widest node (or grid) that starts there, plus COL_GAP. */
+  columns(): number[] {
+    const colW: number[] = [];
+    const widen = (d: number, w: number) => {
+      colW[d] = Math.max(colW[d] ?? 0, w);
+    };
+    const walk = (n: SceneNode) => {
+      const d = this.depth.get(n.id) ?? 0;
+      widen(d, n.w);
+      for (const s of this.segments(n)) {
+        if (s.cols > 0) widen(d + 1, s.cols * s.cellW + (s.cols - 1) * GRID_GAP);
+        else walk(s.nodes[0]!);
+      }
+    };
+    walk(this.root);
+    const colX: number[] = [0];
+    for (let d = 1; d < colW.length + 1; d += 1) colX[d] = colX[d - 1]! + (colW[d - 1] ?? 0) + COL_GAP;
+    return colX;
+  }
+}
+
+/** Lays out one unit: a left-to-right layered tree; long runs of leaf siblings wrap into a grid. */
+function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit {
+  const tree = new UnitTree(root, byId);
+  const colX = tree.columns();
   const positions = new Map<string, Point>();
   const grids: Grid[] = [];
   const place = (n: SceneNode, top: number) => {
-    const d = depth.get(n.id) ?? 0;
-    const H = subtreeHeight(n);
+    const d = tree.depth.get(n.id) ?? 0;
+    const H = tree.subtreeHeight(n);
     positions.set(n.id, { x: colX[d]! + n.w / 2, y: top + H / 2 });
-    const segs = segments(n);
-    let y = top + (H - childrenHeight(n)) / 2;
+    const segs = tree.segments(n);
+    let y = top + (H - tree.childrenHeight(n)) / 2;
     segs.forEach((s, i) => {
-      if (i > 0) y += gapBetween(segs[i - 1]!, s);
+      if (i > 0) y += tree.gapBetween(segs[i - 1]!, s);
       if (s.cols === 0) place(s.nodes[0]!, y);
       else placeGrid(n, s, colX[d + 1]!, y, positions, grids);
       y += s.height;

@@ -10,6 +10,7 @@ export interface StyleRule {
   style: Record<string, string | number>;
 }
 
+/** One list of rules, kept in one function on purpose: later rules win, so the order must read top to bottom. */
 export function stylesheet(theme: ThemeName): StyleRule[] {
   const th = THEME[theme];
   const rules: StyleRule[] = [
