@@ -77,6 +77,13 @@ describe('Compare and Fleet tabs', () => {
     expect(await page.locator('[data-testid=compare-list] li[data-kind=removed] .dev').allTextContents()).toEqual(d.removed);
     await expect.poll(() => marked('cmp-removed')).toEqual(d.removed);
     await expect.poll(() => marked('cmp-changed')).toEqual([...new Set(d.changed.map((c) => c.address))].sort());
+    // A redraw (a view option rebuilds every element) keeps the marks.
+    const seq = await page.evaluate(() => Number(document.body.dataset.renderSeq));
+    await page.click('#opt-bridges');
+    await page.waitForFunction((s: number) => Number(document.body.dataset.renderSeq) > s && document.body.dataset.rendered === 'true', seq);
+    await expect.poll(() => marked('cmp-removed')).toEqual(d.removed);
+    await expect.poll(() => marked('cmp-changed')).toEqual([...new Set(d.changed.map((c) => c.address))].sort());
+    await page.click('#opt-bridges');
     await page.screenshot({ path: join(SHOTS, 'compare-lab-rebind-pull.png') });
     await page.click('[data-testid=compare-list] li[data-kind=changed] .dev');
     await expect.poll(() => page.evaluate(() => window.__topolens.view.selectedId())).toBe(d.changed[0]!.address);

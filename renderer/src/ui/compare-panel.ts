@@ -18,6 +18,7 @@ export interface MarkableGraph {
     getElementById(id: string): { nonempty(): boolean; addClass(c: string): unknown };
     elements(sel: string): { removeClass(c: string): unknown };
     on(ev: string, sel: string, cb: () => void): unknown;
+    off(ev: string, sel: string, cb: () => void): unknown;
     style(): { selector(s: string): { style(o: Record<string, unknown>): { update(): void } } };
     batch(f: () => void): void;
   };
@@ -104,17 +105,28 @@ export function comparePanel(graph: MarkableGraph): Panel {
       applyMarks(graph, marks);
     });
   };
+  // Listen for redraws only while something is marked: an 'add' listener costs every
+  // node of every load a dispatch.
+  let listening = false;
+  const listen = (on: boolean) => {
+    if (on === listening) return;
+    listening = on;
+    if (on) graph.cy.on('add', 'node', reapply);
+    else graph.cy.off('add', 'node', reapply);
+  };
   const render = () => {
     clear(out);
     const before = ctx.loaded()?.snapshot;
     if (!before || !other) {
       marks = new Map();
+      listen(false);
       applyMarks(graph, marks);
       out.append(h('p', { class: 'answers-note' }, 'Open a second capture to compare it with this one: removed and changed devices are marked on the map.'));
       return;
     }
     const d = diffSnapshots(before, other);
     marks = compareMarks(d);
+    listen(marks.size > 0);
     applyMarks(graph, marks);
     renderDiff(out, d, before, other, (a) => ctx.select(a));
   };
@@ -148,7 +160,6 @@ export function comparePanel(graph: MarkableGraph): Panel {
       const legend = h('p', { class: 'answers-note' }, 'On the map: ', chip('cmp-removed', 'removed'), ' ', chip('cmp-changed', 'changed'), ' (halo); functions only in the other capture are listed below.');
       el.append(h('div', { class: 'answers-form' }, pick, clearBtn, input), legend, out);
       addMarkStyles(graph, ctx.theme());
-      graph.cy.on('add', 'node', reapply);
       render();
     },
     onLoad() {
