@@ -14,8 +14,8 @@ export function renderLegend(el: HTMLElement, present: ReadonlySet<string>): voi
   list.append(
     h('li', { title: MARKER_STYLE.downgraded.meaning }, h('span', { class: 'swatch marker-downgraded' }), `${MARKER_STYLE.downgraded.label} (⚠)`),
     h('li', { title: MARKER_STYLE.localityUnknown.meaning }, h('span', { class: 'swatch marker-unknown' }), MARKER_STYLE.localityUnknown.label),
-    h('li', { title: 'VFs folded under their PF; click or Enter to open' }, h('span', { class: 'swatch marker-vfs' }), 'Folded VFs (N VFs of PF)'),
-    h('li', { title: 'chipset, uncore, DMA engines and empty ports of one parent; click or Enter to open' }, h('span', { class: 'swatch marker-fold' }), 'Folded platform functions'),
+    h('li', { title: 'VFs folded under their PF; click or Enter to open' }, h('span', { class: 'swatch marker-vfs' }), 'Folded VFs'),
+    h('li', { title: 'chipset, uncore, DMA engines and empty ports of one parent; click or Enter to open' }, h('span', { class: 'swatch marker-fold' }), 'Folded platform'),
   );
   el.append(list);
 }
