@@ -479,6 +479,8 @@ type Mode = 'none' | 'verbose' | 'vmm' | 'tree';
 /** Records by address: a function seen in two sections (e.g. -vmm, then -vvv) is merged into the first. */
 class RecordSet {
   readonly records: LspciRecord[] = [];
+  /** `onConflict` hears of a repeat that names another function than the first (never merged silently). */
+  constructor(private readonly onConflict: (first: LspciRecord, again: LspciRecord, what: string) => void = () => undefined) {}
   private readonly byAddress = new Map<string, LspciRecord>();
   /** A repeat being filled: merged into the first record when it is complete. */
   private pending: { target: LspciRecord; from: LspciRecord } | null = null;
@@ -498,6 +500,8 @@ class RecordSet {
 
   flush(): void {
     if (this.pending) {
+      const what = identityConflict(this.pending.target, this.pending.from);
+      if (what) this.onConflict(this.pending.target, this.pending.from, what);
       mergeInto(this.pending.target, this.pending.from);
       this.pending = null;
     }
@@ -760,7 +764,11 @@ function sriovField(rec: LspciRecord, body: string): void {
  */
 class LspciParser {
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly set = new RecordSet();
+  private readonly set = new RecordSet((first, again, what) =>
+    this.diagnostics.push({
+      severity: 'warning', path: `${this.name}:${again.line}`, address: first.address,
+      message: `${first.address} appears again (first at line ${first.line}) as a different function (${what}): two machines or two outputs in one file? The second is merged into the first`,
+    }));
   private readonly unknowns = new Unknowns();
   private readonly formats = new Set<string>();
   private readonly flags = new Set<string>();
@@ -1107,6 +1115,21 @@ function parseMachineLine(rec: LspciRecord, rest: string): boolean {
 }
 
 /** Fill the empty fields of `into` from `from` (same function seen twice). */
+/**
+ * Why two records of one address are different functions, or null: a field both give
+ * (ids, class, the printed names in the same form) with two values. A repeat in another
+ * output format (-vmm after -vvv) gives its names apart and is not compared on them.
+ */
+function identityConflict(a: LspciRecord, b: LspciRecord): string | null {
+  const pairs: [string, string | null, string | null][] = [
+    ['vendor id', a.vendorId, b.vendorId], ['device id', a.deviceId, b.deviceId], ['class', a.classId, b.classId],
+    ['name', a.nameText, b.nameText], ['vendor', a.vendorName, b.vendorName], ['device', a.deviceName, b.deviceName],
+    ['class', a.className, b.className],
+  ];
+  for (const [what, x, y] of pairs) if (x !== null && y !== null && x !== y) return `${what} "${x}" vs "${y}"`;
+  return null;
+}
+
 function mergeInto(into: LspciRecord, from: LspciRecord): void {
   const t = into as unknown as Record<string, unknown>;
   const f = from as unknown as Record<string, unknown>;
