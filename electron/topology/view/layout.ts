@@ -63,6 +63,8 @@ interface Segment {
   readonly cols: number;
   readonly cellW: number;
   readonly cellH: number;
+  /** Grids of pairs: the width of the port column inside a cell (0 for grids of leaves). */
+  readonly headW: number;
   readonly height: number;
 }
 
@@ -121,32 +123,50 @@ class UnitTree {
     return n.children.map((c) => this.byId.get(c)!).filter((c) => c && c.parent === n.id && c.group === n.group);
   }
 
-  /** Children in drawing order, runs of GRID_MIN+ leaves wrapped into one grid segment. */
+  /** A child's shape: a leaf, a pair (one port and the single leaf below it, e.g. a switch port and its NVMe drive), or a deeper tree. */
+  shape(n: SceneNode): 'leaf' | 'pair' | 'tree' {
+    const k = this.kids(n);
+    if (k.length === 0) return 'leaf';
+    return k.length === 1 && this.kids(k[0]!).length === 0 ? 'pair' : 'tree';
+  }
+
+  /** Children in drawing order; runs of GRID_MIN+ leaves (or of GRID_MIN+ pairs) wrapped into one grid segment. */
   segments(n: SceneNode): Segment[] {
     const hit = this.segs.get(n.id);
     if (hit) return hit;
     const out: Segment[] = [];
     let run: SceneNode[] = [];
+    let runShape: 'leaf' | 'pair' = 'leaf';
     const flush = () => {
-      if (run.length >= GRID_MIN) {
-        const cols = gridColumns(run.length);
-        const rows = Math.ceil(run.length / cols);
-        const cellW = Math.max(...run.map((r) => r.w));
-        const cellH = Math.max(...run.map((r) => r.h));
-        out.push({ nodes: run, cols, cellW, cellH, height: rows * cellH + (rows - 1) * ROW_GAP });
-      } else for (const r of run) out.push({ nodes: [r], cols: 0, cellW: r.w, cellH: r.h, height: r.h });
+      if (run.length >= GRID_MIN) out.push(this.gridSegment(run, runShape === 'pair'));
+      else for (const r of run) out.push({ nodes: [r], cols: 0, cellW: r.w, cellH: r.h, headW: 0, height: this.subtreeHeight(r) });
       run = [];
     };
     for (const c of this.kids(n)) {
-      if (this.kids(c).length === 0) run.push(c);
-      else {
+      const sh = this.shape(c);
+      if (sh === 'tree') {
         flush();
-        out.push({ nodes: [c], cols: 0, cellW: c.w, cellH: c.h, height: this.subtreeHeight(c) });
+        out.push({ nodes: [c], cols: 0, cellW: c.w, cellH: c.h, headW: 0, height: this.subtreeHeight(c) });
+        continue;
       }
+      if (run.length && sh !== runShape) flush();
+      runShape = sh;
+      run.push(c);
     }
     flush();
     this.segs.set(n.id, out);
     return out;
+  }
+
+  /** A grid of leaves, or of pairs (cell = port, gap, its leaf on the same row). */
+  private gridSegment(run: SceneNode[], pairs: boolean): Segment {
+    const cols = gridColumns(run.length);
+    const rows = Math.ceil(run.length / cols);
+    const below = pairs ? run.map((r) => this.kids(r)[0]!) : [];
+    const headW = Math.max(...run.map((r) => r.w));
+    const cellW = pairs ? headW + COL_GAP + Math.max(...below.map((b) => b.w)) : headW;
+    const cellH = Math.max(...run.map((r) => r.h), ...below.map((b) => b.h));
+    return { nodes: run, cols, cellW, cellH, headW: pairs ? headW : 0, height: rows * cellH + (rows - 1) * ROW_GAP };
   }
 
   gapBetween(a: Segment, b: Segment): number {
@@ -165,6 +185,10 @@ class UnitTree {
     const h = Math.max(n.h, this.childrenHeight(n));
     this.heights.set(n.id, h);
     return h;
+  }
+
+  width(id: string): number {
+    return this.byId.get(id)?.w ?? 0;
   }
 
   /** Left edge of each depth's column: the widest node (or grid) that starts there, plus COL_GAP. */
@@ -203,7 +227,7 @@ function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit
     segs.forEach((s, i) => {
       if (i > 0) y += tree.gapBetween(segs[i - 1]!, s);
       if (s.cols === 0) place(s.nodes[0]!, y);
-      else placeGrid(n, s, colX[d + 1]!, y, positions, grids);
+      else placeGrid(n, s, colX[d + 1]!, y, positions, grids, tree);
       y += s.height;
     });
   };
@@ -220,14 +244,20 @@ function layoutUnit(root: SceneNode, byId: ReadonlyMap<string, SceneNode>): Unit
   return { id: root.id, w: b.x2 - b.x1, h: b.y2 - b.y1, positions, grids: shifted };
 }
 
-function placeGrid(n: SceneNode, s: Segment, x1: number, y: number, positions: Map<string, Point>, grids: Grid[]): void {
+function placeGrid(n: SceneNode, s: Segment, x1: number, y: number, positions: Map<string, Point>, grids: Grid[], tree: UnitTree): void {
+  const members: string[] = [];
   s.nodes.forEach((c, k) => {
-    const col = k % s.cols;
-    const row = Math.floor(k / s.cols);
-    positions.set(c.id, { x: x1 + col * (s.cellW + GRID_GAP) + c.w / 2, y: y + row * (s.cellH + ROW_GAP) + s.cellH / 2 });
+    const cx = x1 + (k % s.cols) * (s.cellW + GRID_GAP);
+    const cy = y + Math.floor(k / s.cols) * (s.cellH + ROW_GAP) + s.cellH / 2;
+    positions.set(c.id, { x: cx + c.w / 2, y: cy });
+    members.push(c.id);
+    if (!s.headW) return;
+    const leaf = tree.kids(c)[0]!;
+    positions.set(leaf.id, { x: cx + s.headW + COL_GAP + leaf.w / 2, y: cy });
+    members.push(leaf.id);
   });
-  const right = Math.max(...s.nodes.map((c) => positions.get(c.id)!.x + c.w / 2));
-  grids.push({ id: `grid:${n.id}:${grids.length}`, parent: n.id, members: s.nodes.map((c) => c.id), box: { x1: x1 - GRID_FRAME, y1: y - GRID_FRAME, x2: right + GRID_FRAME, y2: y + s.height + GRID_FRAME } });
+  const right = Math.max(...members.map((id) => positions.get(id)!.x + tree.width(id) / 2));
+  grids.push({ id: `grid:${n.id}:${grids.length}`, parent: n.id, members, box: { x1: x1 - GRID_FRAME, y1: y - GRID_FRAME, x2: right + GRID_FRAME, y2: y + s.height + GRID_FRAME } });
 }
 
 /** Items of known size flowed into columns no taller than `limit` (an item taller than it gets a column alone). */

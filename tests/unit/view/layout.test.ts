@@ -115,6 +115,28 @@ describe('layoutScene', () => {
     expect(l.grids[0]!.parent).toBe('0000:00:01.0');
     checkNoOverlap(s, l);
   });
+  it('wraps a run of port + drive pairs (a switch fanning out to NVMe drives) into a grid of pairs', () => {
+    const up = '0000:01:00.0';
+    const devs = [dev('0000:00:01.0', { portKind: 'root-port', roles: ['root-port'], classCode: '0x060400' }), dev(up, { parent: '0000:00:01.0', portKind: 'switch-upstream', roles: ['switch'], classCode: '0x060400' })];
+    for (let i = 0; i < 12; i += 1) {
+      const dn = `0000:02:${i.toString(16).padStart(2, '0')}.0`;
+      devs.push(dev(dn, { parent: up, portKind: 'switch-downstream', roles: ['switch'], classCode: '0x060400' }));
+      devs.push(dev(`0000:${(3 + i).toString(16).padStart(2, '0')}:00.0`, { parent: dn, classCode: '0x010802', roles: ['nvme'], driver: 'nvme' }));
+    }
+    const s = buildScene(snap(devs));
+    const l = layoutScene(s);
+    expect(l.grids.length).toBe(1);
+    expect(l.grids[0]!.parent).toBe(up);
+    expect(l.grids[0]!.members.length).toBe(24);
+    // Each drive sits on its port's row, to its right.
+    for (let i = 0; i < 12; i += 1) {
+      const p = l.positions.get(`0000:02:${i.toString(16).padStart(2, '0')}.0`)!;
+      const d = l.positions.get(`0000:${(3 + i).toString(16).padStart(2, '0')}:00.0`)!;
+      expect(d.y).toBe(p.y);
+      expect(d.x).toBeGreaterThan(p.x);
+    }
+    checkNoOverlap(s, l);
+  });
   it('shapes the picture for the viewport: wide for a wide screen, tall for a tall one', () => {
     const t = bigSnapshot(600);
     const s = buildScene(t, { collapseVfs: false });
