@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PciDevice, Snapshot } from '../../electron/topology/model';
 import { snapshotFromLspci } from '../../electron/topology/sources/lspci';
+import { pciReverseIndex } from '../../electron/topology/pci-ids';
 
 const FX = join(__dirname, '../../fixtures');
 const load = (p: string): Snapshot => snapshotFromLspci(readFileSync(join(FX, p), 'latin1'), p.split('/').pop()!).topology;
@@ -65,4 +66,41 @@ describe('lspci without -nn, whole pipeline, against -nn of the same machine', (
     expect(nvme.length).toBe(load('lspci-from-sysfs/32em64t-2n8c+dax+nvme+mic+dimms.vvv-nn-D-k.txt').pci.devices.filter((d) => d.roles.includes('nvme')).length);
     expect(nvme[0]!.roleReasons.find((r) => r.role === 'nvme')!.reason).toMatch(/prog-if not in the input.*without -k/);
   });
+
+  /**
+   * A real server's -vvnn text as lspci -vv prints it (pciutils names.c format_name_pair):
+   * "V D [vvvv:dddd]" → "V D", "V Device [vvvv:dddd]" → "V Device dddd", "Device [vvvv:dddd]"
+   * → "Device vvvv:dddd"; the class's " [ccss]" goes. Their pci.ids is 2018-2022, ours 2023.
+   */
+  // lspci prints "Name [ccss]" even without -nn when pci.ids names only the class (names.c
+  // forces PCI_LOOKUP_MIXED then), e.g. "Non-Essential Instrumentation [1300]".
+  const rx = pciReverseIndex()!;
+  const classOnly = (head: string): boolean => {
+    const name = head.replace(/^[0-9a-f:.]+ /, '');
+    return rx.classByName.has(name) && !rx.subclassByName.has(name);
+  };
+  const withoutIds = (text: string): string =>
+    text
+      .replace(/(^|: |\t)Device \[([0-9a-f]{4}:[0-9a-f]{4})\]/gm, '$1Device $2')
+      .replace(/ Device \[[0-9a-f]{4}:([0-9a-f]{4})\]/g, ' Device $1')
+      .replace(/ \[[0-9a-f]{4}:[0-9a-f]{4}\]/g, '')
+      .replace(/^([0-9a-f:.]+ [^[\n]+) \[[0-9a-f]{4}\]:/gm, (m: string, head: string) => (classOnly(head) ? m : `${head}:`));
+
+  for (const f of [
+    'aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt',
+    'aarch64-ampere-altra-adlink-rtx3090-nvme.txt',
+    'x86-1s-epyc-naples-4numa-gigabyte-mz31-bnx2x.txt',
+    'x86-2s-xeon-e5-sandybridge-ibm-dx360m4-infiniband.txt',
+    'x86-1s-xeon-e2300-asrockrack-ovh-nvme-x710.txt',
+  ]) {
+    it(`${f} without its IDs: same arch, tree and roles as with them`, () => {
+      const text = readFileSync(join(FX, 'lspci', f), 'latin1');
+      const ref = snapshotFromLspci(text, f).topology;
+      const t = snapshotFromLspci(withoutIds(text), f).topology;
+      expect(t.machine.arch).toBe(ref.machine.arch);
+      expect(t.pci.devices.map((d) => [d.address, d.parent, d.roles.join()])).toEqual(ref.pci.devices.map((d) => [d.address, d.parent, d.roles.join()]));
+      const byAddr = new Map(ref.pci.devices.map((d) => [d.address, d]));
+      expect(t.pci.devices.flatMap((d) => idsAgree(d, byAddr.get(d.address)!, t.diagnostics))).toEqual([]);
+    });
+  }
 });

@@ -76,14 +76,20 @@ describe('reverse lookups against the real lspci on the same machine', () => {
 /**
  * lspci -vvnn text as lspci -vv prints it (pciutils lib/names.c format_name_pair): "V D
  * [vvvv:dddd]" → "V D", "V Device [vvvv:dddd]" → "V Device dddd", "Device [vvvv:dddd]" →
- * "Device vvvv:dddd"; the class's " [ccss]" goes.
+ * "Device vvvv:dddd"; the class's " [ccss]" goes unless only the class is named.
  */
+// lspci prints "Name [ccss]" even without -nn when pci.ids names only the class (names.c
+// forces PCI_LOOKUP_MIXED then), e.g. "Non-Essential Instrumentation [1300]".
+const classOnly = (head: string): boolean => {
+  const name = head.replace(/^[0-9a-f:.]+ /, '');
+  return rx.classByName.has(name) && !rx.subclassByName.has(name);
+};
 const withoutIds = (text: string): string =>
   text
     .replace(/(^|: |\t)Device \[([0-9a-f]{4}:[0-9a-f]{4})\]/gm, '$1Device $2')
     .replace(/ Device \[[0-9a-f]{4}:([0-9a-f]{4})\]/g, ' Device $1')
     .replace(/ \[[0-9a-f]{4}:[0-9a-f]{4}\]/g, '')
-    .replace(/^([0-9a-f:.]+ [^[\n]+) \[[0-9a-f]{4}\]:/gm, '$1:');
+    .replace(/^([0-9a-f:.]+ [^[\n]+) \[[0-9a-f]{4}\]:/gm, (m: string, head: string) => (classOnly(head) ? m : `${head}:`));
 
 describe('names printed by older pci.ids versions (real servers, 2018-2022 captures)', () => {
   for (const f of [
