@@ -17,7 +17,7 @@ export function renderHeader(el: HTMLElement, l: LoadedTopology, onRole: (role: 
   const m = t.machine;
   const aarch64 = m.arch === 'aarch64';
   el.append(
-    h('span', { class: 'host', 'data-testid': 'hostname', title: `source: ${t.source.kind} ${t.source.name}` }, m.hostname ?? t.source.name),
+    h('span', { class: 'host', 'data-testid': 'hostname', title: `${m.hostname ?? t.source.name} (source: ${t.source.kind} ${t.source.name})` }, m.hostname ?? t.source.name),
     h('span', { class: aarch64 ? 'arch arch-aarch64' : 'arch', 'data-testid': 'arch', title: m.archSource ? `arch from ${m.archSource}` : '' }, aarch64 ? `AArch64 · ${archLine(m).replace(/^aarch64 · /, '')}` : m.arch),
   );
   if (m.cpuModel && !aarch64) el.append(h('span', { class: 'cpu-model', 'data-testid': 'cpu-model' }, m.cpuModel));
