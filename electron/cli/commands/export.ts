@@ -3,7 +3,7 @@
 import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
 import type { Snapshot } from '../../topology/model';
 
-const FORMATS = ['json', 'text', 'dot', 'svg'] as const;
+const FORMATS = ['json', 'text', 'dot', 'svg', 'nccl'] as const;
 
 async function render(format: string, t: Snapshot): Promise<string> {
   switch (format) {
@@ -15,6 +15,8 @@ async function render(format: string, t: Snapshot): Promise<string> {
       return (await import('../../topology/export/dot')).exportDot(t);
     case 'svg':
       return (await import('../../topology/export/svg')).exportSvg(t);
+    case 'nccl':
+      return (await import('../../topology/export/nccl-xml')).exportNcclXml(t);
     default:
       throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
   }
@@ -23,7 +25,7 @@ async function render(format: string, t: Snapshot): Promise<string> {
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the topology as json (snapshot v1), text, dot or svg',
-  usage: usageText('topolens export [INPUT] [--format json|text|dot|svg] [-o FILE] [--force]', 'json is the snapshot contract v1; files are written atomically, never replaced without --force.', [
+  usage: usageText('topolens export [INPUT] [--format json|text|dot|svg|nccl] [-o FILE] [--force]', 'json is the snapshot contract v1; files are written atomically, never replaced without --force.', [
     ['-f, --format F', `${FORMATS.join(', ')} (default json)`],
     ['-o, --output FILE', 'write FILE instead of standard output'],
     ['--force', 'replace FILE if it exists'],
