@@ -110,8 +110,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
     // Edges between boxes (a subtree in another NUMA node; a CXL device to its memory node): straight.
     { selector: 'edge.cross-numa', style: { 'curve-style': 'straight', 'line-style': 'dashed' } },
     { selector: 'edge.cxl-edge', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 40, 'line-color': ROLE_STYLE.cxl.border[theme], 'line-style': 'dashed', 'target-arrow-shape': 'triangle', 'target-arrow-color': ROLE_STYLE.cxl.border[theme], color: th.text } },
-    // The link of every edge on the selected device's path (and a selected CXL device's memory edge) is spelled out.
-    { selector: 'edge.path[label]', style: { label: 'data(label)', color: th.text } },
+    // A selected CXL device's memory edge is spelled out (tree edges are too short for labels: the link is a line in the child's box).
+    { selector: 'edge.cxl-edge.path', style: { label: 'data(label)', color: th.text } },
     { selector: 'edge.in-grid', style: { display: 'none' } },
     {
       selector: 'node.grid-frame',
