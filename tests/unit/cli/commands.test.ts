@@ -79,6 +79,6 @@ describe('per-command options', () => {
     expect(port.err).toMatch(/^topolens serve: --port must be 0\.\.65535/);
     const fmt = cli(['export', 'missing-file', '--format', 'pdf']);
     expect(fmt.code).toBe(2);
-    expect(fmt.err).toMatch(/unknown format "pdf" \(json, text, dot, svg\)/);
+    expect(fmt.err).toMatch(/unknown format "pdf" \(json, text, dot, svg, nccl\)/);
   });
 });
