@@ -888,6 +888,39 @@ function markPmemNodes(numaNodes: NumaNode[], dax: readonly DaxDevice[]): void {
   }
 }
 
+/**
+ * DAX devices below no PCI function (NVDIMM regions, CXL regions) belong to the NUMA node
+ * the nearest `numa_node` file on their real path names, as hwloc places them; without
+ * one, to the machine. Those below a PCI function are that function's (readOsDevices).
+ */
+function placeDax(root: SysfsRoot, dax: readonly DaxDevice[], nodes: NumaNode[]): OsDevice[] {
+  const machine: OsDevice[] = [];
+  // In name order: a folder and an archive list directories in different orders.
+  const sorted = [...dax].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  for (const x of sorted) {
+    if (owningFunction(x.dir) !== null) continue;
+    const attrs: Record<string, string> = {};
+    const size = root.readOptional(`${x.dir}/size`)?.trim();
+    if (size && /^\d+$/.test(size)) attrs['sizeBytes'] = size;
+    if (x.node !== null) attrs['targetNode'] = String(x.node);
+    const dev: OsDevice = Object.keys(attrs).length ? { name: x.name, kind: 'dax', attrs } : { name: x.name, kind: 'dax' };
+    const node = nearestNumaNode(root, x.dir);
+    const i = node === null ? -1 : nodes.findIndex((n) => n.id === node);
+    if (i < 0) machine.push(dev);
+    else nodes[i] = { ...nodes[i]!, osDevices: [...(nodes[i]!.osDevices ?? []), dev] };
+  }
+  return machine;
+}
+
+/** The first `numa_node` (≥ 0) on a device's path, from the device upwards. */
+function nearestNumaNode(root: SysfsRoot, dir: string): number | null {
+  for (let d = dir; d.includes('/'); d = d.slice(0, d.lastIndexOf('/'))) {
+    const n = parseIntValue(root.readOptional(`${d}/numa_node`));
+    if (n !== null && n >= 0) return n;
+  }
+  return null;
+}
+
 /** A CXL memdev is an OS device of the PCI function it is bound to. */
 function memdevOsDevices(cxl: CxlInfo, present: ReadonlySet<string>): OsDeviceRecord[] {
   const out: OsDeviceRecord[] = [];
@@ -991,7 +1024,9 @@ export function readSysfs(root: SysfsRoot, source: SourceRecords['source'] = { k
   const cxl = readCxl(root, d, numaNodes, dax);
   markPmemNodes(numaNodes, dax);
   osDevices.push(...memdevOsDevices(cxl, addrs));
-  const machine = readMachine(root, d, cpuinfo, cpus);
+  const looseDax = placeDax(root, dax, numaNodes);
+  const read = readMachine(root, d, cpuinfo, cpus);
+  const machine = looseDax.length ? { ...read, osDevices: looseDax } : read;
   return {
     source,
     path: root.name,
