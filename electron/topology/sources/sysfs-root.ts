@@ -38,9 +38,10 @@ const NOT_NORMAL = /^\/|\/$|\/\/|(?:^|\/)\.\.?(?:\/|$)/;
 export function normalizeInRoot(p: string): string | null {
   // Most paths the engine builds are already normal: skip posix.normalize for them.
   if (p !== '' && !NOT_NORMAL.test(p)) return p;
-  const n = posix.normalize(p.replace(/^\/+/, ''));
+  const n = posix.normalize(p.replace(/^\/+/, '')).replace(/\/+$/, '');
   if (n === '..' || n.startsWith('../')) return null;
-  return n === '.' ? '' : n.replace(/\/+$/, '');
+  // "a/../" normalises to "./": the root, like "." (it was returned as ".").
+  return n === '.' ? '' : n;
 }
 
 /**
@@ -226,45 +227,60 @@ export class DiskRoot implements SysfsRoot {
   }
 }
 
-interface Resolved {
-  readonly path: string;
-  /** Links followed to get there. */
-  readonly hops: number;
-}
-const ROOT: Resolved = { path: '', hops: 0 };
-
 export type MemEntry =
   | { readonly type: 'file'; readonly data: Uint8Array }
   | { readonly type: 'link'; readonly target: string }
   | { readonly type: 'dir' };
 
-/** An archive's files held in memory: nothing is written to disk. */
+/**
+ * One name in MemRoot's tree: what the archive said it is (undefined for a folder
+ * only implied by the paths below it) and, when paths go below it, its children.
+ */
+interface MemNode {
+  entry: MemEntry | undefined;
+  children: Map<string, MemNode> | undefined;
+  /** Its path from the root ("" for the root). */
+  readonly path: string;
+}
+
+interface Resolved {
+  /** undefined: nothing by that name (lookups below it find nothing either). */
+  readonly node: MemNode | undefined;
+  /** Links followed to get there. */
+  readonly hops: number;
+}
+
+/**
+ * An archive's files held in memory: nothing is written to disk. A tree of
+ * per-folder maps, so a lookup hashes short names instead of whole paths, and the
+ * folder a run of reads shares (a device's twenty attributes) is resolved once.
+ */
 export class MemRoot implements SysfsRoot {
-  private readonly children = new Map<string, Set<string>>();
-  constructor(
-    private readonly entries: Map<string, MemEntry>,
-    readonly name: string,
-  ) {
-    this.children.set('', new Set());
-    for (const p of entries.keys()) this.addParents(p);
+  private readonly root: MemNode = { entry: undefined, children: new Map(), path: '' };
+  private readonly top: Resolved = { node: this.root, hops: 0 };
+  /** Where the constructor last inserted: paths come grouped by folder. */
+  private lastDir: MemNode = this.root;
+  constructor(entries: Map<string, MemEntry>, readonly name: string) {
+    for (const [p, e] of entries) this.node(p).entry = e;
   }
-  private addParents(p: string): void {
-    let cur = p;
-    while (cur !== '') {
-      const i = cur.lastIndexOf('/');
-      const parent = i < 0 ? '' : cur.slice(0, i);
-      let set = this.children.get(parent);
-      if (!set) {
-        set = new Set();
-        this.children.set(parent, set);
-      }
-      const base = cur.slice(i + 1);
-      if (set.has(base)) return;
-      set.add(base);
-      cur = parent;
+  /** The node at `p` (normal), created with its parents when missing. */
+  private node(p: string): MemNode {
+    if (p === '') return this.root;
+    const i = p.lastIndexOf('/');
+    const dirPath = i < 0 ? '' : p.slice(0, i);
+    const dir = this.lastDir.path === dirPath ? this.lastDir : this.node(dirPath);
+    this.lastDir = dir;
+    const base = i < 0 ? p : p.slice(i + 1);
+    let kids = dir.children;
+    if (kids === undefined) dir.children = kids = new Map();
+    let n = kids.get(base);
+    if (n === undefined) {
+      n = { entry: undefined, children: undefined, path: p };
+      kids.set(base, n);
     }
+    return n;
   }
-  /** Resolved directories: path as asked → real path and how many links that took. */
+  /** Resolved directories: path as asked → node and how many links that took. */
   private readonly resolved = new Map<string, Resolved>();
   /**
    * Follow links in every component, inside the root. At most 40 links in all, as the
@@ -272,44 +288,72 @@ export class MemRoot implements SysfsRoot {
    * recursion. A directory's resolution is remembered, so reading the twenty files of
    * one device resolves its long path once, not once per file and component.
    */
-  private canonical(p: string): string | null {
+  private canonical(p: string): Resolved | null {
     const n = normalizeInRoot(p);
     if (n === null) return null;
-    if (n === '') return '';
-    return this.resolve(n, 0)?.path ?? null;
+    if (n === '') return this.top;
+    return this.resolve(n, 0);
   }
   /** `n` normal and non-empty; `depth` links already followed by the callers. */
   private resolve(n: string, depth: number): Resolved | null {
     const hit = this.resolved.get(n);
     if (hit !== undefined) return depth + hit.hops > 40 ? null : hit;
     const i = n.lastIndexOf('/');
-    let parent: Resolved | null = ROOT;
+    let parent: Resolved | null = this.top;
     if (i >= 0) {
       parent = this.resolve(n.slice(0, i), depth);
       if (parent === null) return null;
     }
     const base = i < 0 ? n : n.slice(i + 1);
-    const cur = parent.path === '' ? base : `${parent.path}/${base}`;
-    const e = this.entries.get(cur);
+    const node = parent.node?.children?.get(base);
+    const e = node?.entry;
     let out: Resolved;
     if (e && e.type === 'link') {
       const hops = depth + parent.hops + 1;
       if (hops > 40) return null;
-      const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(parent.path, e.target));
+      const from = parent.node!.path;
+      const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(from, e.target));
       if (t === null) return null;
-      const r = t === '' ? ROOT : this.resolve(t, hops);
+      const r = t === '' ? this.top : this.resolve(t, hops);
       if (r === null) return null;
-      out = { path: r.path, hops: parent.hops + 1 + r.hops };
-    } else out = { path: cur, hops: parent.hops };
+      out = { node: r.node, hops: parent.hops + 1 + r.hops };
+    } else out = { node, hops: parent.hops };
     if (depth + out.hops > 40) return null;
     // Directories and links only: a file, or a name that is not there, is asked for once.
-    if (e === undefined ? this.children.has(cur) : e.type !== 'file') this.resolved.set(n, out);
+    if (e === undefined ? node?.children !== undefined : e.type !== 'file') this.resolved.set(n, out);
     return out;
   }
+  /** The folder named() resolved last, as asked, and what it resolved to. */
+  private lastDirAsked = '';
+  private lastDirResolved: Resolved | null = null;
+  /**
+   * The node named by the last component of `p`, its folder resolved (the name itself
+   * not followed); null when the folder cannot be resolved. Reads come in runs on one
+   * folder (`${dir}/vendor`, `${dir}/device`...): when `p` is the last folder plus one
+   * plain name, that folder's resolution is reused without normalising or hashing the
+   * path again.
+   */
+  private named(p: string): MemNode | undefined | null {
+    const d = this.lastDirAsked;
+    if (d !== '' && p.length > d.length + 1 && p.charCodeAt(d.length) === 0x2f && p.startsWith(d) && p.indexOf('/', d.length + 1) < 0) {
+      const base = p.slice(d.length + 1);
+      if (base !== '.' && base !== '..') return this.lastDirResolved === null ? null : this.lastDirResolved.node?.children?.get(base);
+    }
+    const n = normalizeInRoot(p);
+    if (n === null) return null;
+    if (n === '') return this.root;
+    const i = n.lastIndexOf('/');
+    if (i < 0) return this.root.children!.get(n);
+    const dirPath = n.slice(0, i);
+    const dir = this.resolve(dirPath, 0);
+    this.lastDirAsked = dirPath;
+    this.lastDirResolved = dir;
+    return dir === null ? null : dir.node?.children?.get(n.slice(i + 1));
+  }
   private fileAt(p: string): Uint8Array | null {
-    const c = this.canonical(p);
-    if (c === null) return null;
-    const e = this.entries.get(c);
+    const named = this.named(p);
+    // A link as the last component: follow it (rare in reads: most go through folders).
+    const e = named?.entry?.type === 'link' ? this.canonical(p)?.node?.entry : named?.entry;
     return e && e.type === 'file' ? e.data : null;
   }
   readOptional(p: string, max = MAX_ATTR_BYTES): string | null {
@@ -322,26 +366,14 @@ export class MemRoot implements SysfsRoot {
     return d ? d.subarray(0, max) : null;
   }
   readLink(p: string): string | null {
-    const n = normalizeInRoot(p);
-    if (n === null) return null;
-    const i = n.lastIndexOf('/');
-    const dir = i < 0 ? '' : this.canonical(n.slice(0, i));
-    if (dir === null) return null;
-    const e = this.entries.get(dir === '' ? n.slice(i + 1) : `${dir}/${n.slice(i + 1)}`);
+    const e = this.named(p)?.entry;
     return e && e.type === 'link' ? e.target : null;
   }
   list(p: string): string[] {
-    const c = this.canonical(p);
-    if (c === null) return [];
-    return [...(this.children.get(c) ?? [])];
+    const kids = this.canonical(p)?.node?.children;
+    return kids ? [...kids.keys()] : [];
   }
   exists(p: string): boolean {
-    const n = normalizeInRoot(p);
-    if (n === null) return false;
-    const i = n.lastIndexOf('/');
-    const dir = i < 0 ? '' : this.canonical(n.slice(0, i));
-    if (dir === null) return false;
-    const full = dir === '' ? n.slice(i + 1) : `${dir}/${n.slice(i + 1)}`;
-    return this.entries.has(full) || this.children.has(full);
+    return this.named(p) != null;
   }
 }
