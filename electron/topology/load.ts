@@ -10,7 +10,7 @@ import { buildTopology } from './build';
 import { InputError } from './errors';
 import type { Diagnostic, Snapshot, SourceKind } from './model';
 import type { SourceRecords } from './records';
-import { openArchiveFile, sniffCompression } from './sources/archive';
+import { openArchive, sniffCompression } from './sources/archive';
 import { looksLikeNcclXml } from './parse/nccl-xml';
 import { readHostFacts } from './sources/host-facts';
 import { readSysfs } from './sources/read-sysfs';
@@ -120,9 +120,10 @@ export async function loadInput(input?: string, opts: LoadOptions = {}): Promise
   if (!st.isFile()) throw new InputError('not a regular file', input);
   const head = readHead(input, 512);
   if (sniffCompression(head) !== null) {
-    const a = (() => {
+    // Streamed: the decompressed tar is walked as it arrives, never held whole.
+    const a = await (async () => {
       try {
-        return openArchiveFile(input);
+        return await openArchive(input);
       } catch (e) {
         if (e instanceof InputError) throw new InputError(e.message, input);
         throw e;
