@@ -41,5 +41,21 @@ export function archFromRootComplexes(devices: readonly PciDevice[], label: stri
       }
     }
   }
+  return weakX86Hint(devices, label);
+}
+
+/**
+ * When the input printed no classes (an `lspci -t` tree): the first function of a root
+ * bus (dd.0 at device 0) made by an x86 CPU vendor, Intel or AMD, is that root complex's
+ * own function; Arm, POWER and RISC-V platforms use their own vendors there.
+ */
+function weakX86Hint(devices: readonly PciDevice[], label: string): { arch: string; archSource: string } | null {
+  for (const d of devices) {
+    if (d.parent !== null || d.classCode !== null || !/:00\.0$/.test(d.address)) continue;
+    const v = bare(d.vendorId);
+    if (v !== '8086' && v !== '1022') continue;
+    const what = v === '8086' ? 'Intel' : 'AMD';
+    return { arch: 'x86_64', archSource: `${label}: ${what} function ${d.address} [${v}:${bare(d.deviceId) ?? '?'}] first on a root bus (class not printed)` };
+  }
   return null;
 }

@@ -56,7 +56,18 @@ describe('pasted lspci -tv', () => {
     expect(t.pci.devices.find((d) => d.address === '0000:65:00.0')!.parent).toBe('0000:64:10.0');
     // "Advanced Micro Devices, Inc. [AMD] Device 14a4": the vendor by name, the device by the number lspci printed.
     expect(t.pci.devices.find((d) => d.address === '0000:00:00.0')).toMatchObject({ vendorId: '0x1022', deviceId: '0x14a4' });
-    // The tree prints no class: no role may come from one, and the arch stays unknown (no host-bridge class).
+    // The tree prints no class: no role may come from one. The arch comes from the AMD
+    // function first on each root bus (the box is a 2-socket EPYC Genoa).
     expect(t.pci.devices.every((d) => d.classCode === null || d.classCode === '0x0604')).toBe(true);
+    expect(t.machine).toMatchObject({ arch: 'x86_64', archSource: expect.stringMatching(/AMD function 0000:00:00\.0 \[1022:14a4\]/) });
+  });
+
+  it('-tv of the lab guests: the arch the capture of the same guest says (x86 q35), unknown on arm64 virt (a Red Hat host bridge)', async () => {
+    const { loadInput } = await import('../../../electron/topology/load');
+    for (const [shape, arch] of [['x86-q35-dpdk-spdk', 'x86_64'], ['arm64-virt-acpi-neoverse-n1', 'unknown']] as const) {
+      const tv = snapshotFromLspci(readFileSync(join(__dirname, `../../../fixtures/lspci-no-nn/lab-${shape}.tv.txt`), 'utf8'), 'tv').topology;
+      expect([shape, tv.machine.arch]).toEqual([shape, arch]);
+      if (arch !== 'unknown') expect((await loadInput(join(__dirname, `../../../fixtures/lab/${shape}/capture.tar.gz`))).topology.machine.arch).toBe(arch);
+    }
   });
 });
