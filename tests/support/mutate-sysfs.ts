@@ -89,6 +89,18 @@ export function rebindDriver(root: string, address: string, driver: string): voi
   symlinkSync(relative(dir, join(root, 'sys/bus/pci/drivers', driver)), link);
 }
 
+/** `echo 0 > sriov_numvfs`: the VFs go away with their functions, the PF's virtfnN links with them. */
+export function disableVfs(root: string, pf: string): string[] {
+  const dir = functionDir(root, pf);
+  const vfs = readdirSync(dir)
+    .filter((n) => /^virtfn\d+$/.test(n))
+    .map((n) => realpathSync(join(dir, n)).split('/').pop()!);
+  for (const n of readdirSync(dir)) if (/^virtfn\d+$/.test(n)) unlinkSync(join(dir, n));
+  for (const vf of vfs) removeFunction(root, vf);
+  writeFileSync(join(dir, 'sriov_numvfs'), '0\n');
+  return vfs.sort();
+}
+
 /** Offset of the PCI Express capability in config space, or null (64-byte or no capability list). */
 export function pcieCapOffset(cfg: Uint8Array): number | null {
   if (cfg.length < 256 || !(cfg[0x06]! & 0x10)) return null;

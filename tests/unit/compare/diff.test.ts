@@ -1,5 +1,5 @@
 // diff against mutations that mirror real events, made on copies of real captures
-// (hwloc's test archives, the QEMU lab): the diff reports exactly the mutated devices
+// (hwloc's test archives, the QEMU lab; also VFs never created): the diff reports exactly the mutated devices
 // and fields, and nothing on untouched devices. Where pciutils is installed, the
 // added/removed functions, NUMA nodes, drivers and link registers are also checked against lspci/setpci replaying the
 // same two trees (-A linux-sysfs), an independent reader of the same files.
@@ -11,7 +11,7 @@ import { diffSnapshots, findMoved, isIdentical, type SnapshotDiff } from '../../
 import { formatDiffText } from '../../../electron/topology/compare/format';
 import { loadInput } from '../../../electron/topology/load';
 import type { PciDevice, Snapshot } from '../../../electron/topology/model';
-import { copyTree, moveToNode, rebindDriver, removeFunction, removeTempTrees, setLink, unpack } from '../../support/mutate-sysfs';
+import { copyTree, disableVfs, moveToNode, rebindDriver, removeFunction, removeTempTrees, setLink, unpack } from '../../support/mutate-sysfs';
 
 const repo = join(__dirname, '../../..');
 const HWLOC_137 = join(repo, 'fixtures/hwloc/linux/32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2');
@@ -155,6 +155,17 @@ describe('diff of mutated real captures', () => {
       before: { speed: '5 GT/s', width: 4, maxSpeed: '5 GT/s', maxWidth: 4 },
       after: { speed: '2.5 GT/s', width: 1, maxSpeed: '5 GT/s', maxWidth: 4 },
     });
+  });
+
+  it("VFs never created (sriov_numvfs 0): the VFs removed and the PF's VF count, nothing else", async () => {
+    const base = unpack(join(repo, 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz'));
+    const after = copyTree(base);
+    expect(disableVfs(after, '0000:81:00.0')).toEqual(['0000:81:00.1', '0000:81:00.2']);
+    const d = diffSnapshots(await load(base), await load(after));
+    expect(d.removed).toEqual(['0000:81:00.1', '0000:81:00.2']);
+    expect(d.added).toEqual([]);
+    expect(d.changed).toEqual([{ address: '0000:81:00.0', field: 'sriov', before: { totalVfs: 4, numVfs: 2 }, after: { totalVfs: 4, numVfs: 0 } }]);
+    expect(d.machine).toEqual([]);
   });
 
   it('the same machine as hwloc XML: drivers, links and SR-IOV are not reported (the XML cannot carry them)', async () => {
