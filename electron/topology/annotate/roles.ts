@@ -231,6 +231,9 @@ function displayOrGpu(d: PciDevice, ctx: RoleContext): RoleReason {
   if (gpuDrv) return { role: 'gpu', reason: `${what} driven by ${gpuDrv}` };
   if (displayDrv) return { role: 'display', reason: `${what} driven by ${displayDrv}: a display chip, not a compute GPU` };
   if (DISPLAY_VENDORS[vendor]) return { role: 'display', reason: `${what} from ${DISPLAY_VENDORS[vendor]}: a display chip, not a compute GPU` };
+  // A compute runtime's device (NCCL/RCCL <gpu>, hwloc CUDA/NVML/RSMI/OpenCL OS devices), not a DRM card.
+  const compute = d.osDevices.find((o) => o.kind === 'gpu' && !/^(card|renderD|controlD)\d+$/.test(o.name));
+  if (compute) return { role: 'gpu', reason: `${what} with compute device ${compute.name}` };
   if (cls.startsWith('0x0302')) return { role: 'gpu', reason: `3D controller (${what}): a GPU without display outputs` };
   if (GPU_VENDORS[vendor]) return { role: 'gpu', reason: `${what} from ${GPU_VENDORS[vendor]}` };
   const why = ctx.noDrivers ? ` (${ctx.noDrivers})` : '';

@@ -82,6 +82,13 @@ describe('single functions', () => {
     expect(deriveRoles(withIrdma[0]!, ctx).map((r) => r.role)).toEqual(['dpdk-capable', 'rdma-capable']);
   });
 
+  it('a display-class function of another make that NCCL lists as a <gpu> (RCCL dumps of DCU servers) is a GPU', () => {
+    const r = roles({ classCode: '0x038000', className: 'Display controller', vendorId: '0x1d94', deviceId: '0x55b7', driver: null, osDevices: [{ name: 'cuda0', kind: 'gpu' }] }, 'nccl-xml');
+    expect(r).toEqual([{ role: 'gpu', reason: expect.stringMatching(/compute device cuda0/) }]);
+    // A DRM card alone proves nothing: BMC VGAs have one.
+    expect(roles({ classCode: '0x030000', vendorId: '0x1d94', driver: null, osDevices: [{ name: 'card0', kind: 'gpu' }] })[0]!.role).toBe('display');
+  });
+
   it('a VGA chip of unknown make with no driver in the input is a display, and says why', () => {
     const r = roles({ classCode: '0x030000', className: 'VGA compatible controller', vendorId: null, deviceId: null, driver: null }, 'hwloc-xml');
     expect(r).toEqual([{ role: 'display', reason: expect.stringMatching(/no compute-GPU vendor or driver \(hwloc XML records no driver\)/) }]);
