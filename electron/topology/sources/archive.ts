@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { InputError } from '../errors';
 import type { Diagnostic } from '../model';
 import { TarError, TarReader, type TarEntry } from '../parse/tar';
-import { MAX_PROC_BYTES, MemRoot, normalizeInRoot, type MemEntry } from './sysfs-root';
+import { MAX_PROC_BYTES, MemRoot, MemTree, normalizeInRoot, type MemEntry } from './sysfs-root';
 
 export interface ArchiveLimits {
   /** Largest compressed file accepted. */
@@ -174,15 +174,41 @@ class Arena {
 
 const DOTDOT = /(?:^|\/)\.\.(?:\/|$)/;
 
-/** Tar entries → the archive's files by normalised path; what is unsafe is dropped and counted. */
+/**
+ * Tar entries → the archive's files as a tree, built as they arrive (so nothing is
+ * left to do once the input ends); what is unsafe is dropped and counted. The
+ * capture's top (the shallowest folder holding sys/ or proc/) is followed as paths
+ * are first seen.
+ */
 class EntryCollector {
-  private readonly map = new Map<string, MemEntry>();
+  private readonly tree = new MemTree();
   private readonly dropped = new Map<string, { count: number; example: string }>();
   private readonly arena = new Arena();
+  private top: string | null = null;
+  private topDepth = Infinity;
   private drop(why: string, path: string): void {
     const d = this.dropped.get(why);
     if (d) d.count += 1;
     else this.dropped.set(why, { count: 1, example: path });
+  }
+  /** Store `e` at `p`; a path seen for the first time is a candidate for the top. */
+  private set(p: string, e: MemEntry): void {
+    const node = this.tree.node(p);
+    if (node.entry === undefined) this.consider(p);
+    node.entry = e;
+  }
+  private consider(p: string): void {
+    const cand = sysOrProcParent(p);
+    if (cand === null) return;
+    let d = 0;
+    if (cand !== '') {
+      d = 1;
+      for (let i = cand.indexOf('/'); i >= 0; i = cand.indexOf('/', i + 1)) d += 1;
+    }
+    if (d < this.topDepth) {
+      this.top = cand;
+      this.topDepth = d;
+    }
   }
   readonly add = (e: TarEntry): void => {
     const raw = e.path.includes('\\') ? e.path.replace(/\\/g, '/') : e.path;
@@ -191,15 +217,14 @@ class EntryCollector {
     // Folders come as "dir/": without the slash most paths are already normal.
     const p = normalizeInRoot(raw.endsWith('/') ? raw.slice(0, -1) : raw);
     if (p === null || p === '') return;
-    const map = this.map;
-    if (e.type === 'file') map.set(p, { type: 'file', data: this.arena.keep(e.data) });
+    if (e.type === 'file') this.set(p, { type: 'file', data: this.arena.keep(e.data) });
     else if (e.type === 'dir') {
-      if (!map.has(p)) map.set(p, { type: 'dir' });
-    } else if (e.type === 'symlink') map.set(p, { type: 'link', target: e.linkTarget });
+      if (this.tree.get(p) === undefined) this.set(p, { type: 'dir' });
+    } else if (e.type === 'symlink') this.set(p, { type: 'link', target: e.linkTarget });
     else if (e.type === 'hardlink') {
       const t = normalizeInRoot(e.linkTarget);
-      const target = t === null ? undefined : map.get(t);
-      if (target && target.type === 'file') map.set(p, target);
+      const target = t === null ? undefined : this.tree.get(t);
+      if (target && target.type === 'file') this.set(p, target);
       else this.drop('hard link to a file outside the archive', raw);
     } else this.drop(`special file (tar type ${e.flag}: device, FIFO...)`, raw);
   };
@@ -209,15 +234,8 @@ class EntryCollector {
     for (const [why, d] of this.dropped) {
       diagnostics.push({ severity: 'warning', path: `${name}:${d.example}`, message: `ignored ${d.count} archive entr${d.count === 1 ? 'y' : 'ies'}: ${why}` });
     }
-    const top = captureTop(this.map.keys());
-    if (top === null) throw new InputError('archive holds no sys/ or proc/ folder: not a topology capture');
-    let rooted = this.map;
-    if (top !== '') {
-      rooted = new Map();
-      const prefix = `${top}/`;
-      for (const [p, e] of this.map) if (p.startsWith(prefix) && p.length > prefix.length) rooted.set(p.slice(prefix.length), e);
-    }
-    return { root: new MemRoot(rooted, name), top, diagnostics };
+    if (this.top === null) throw new InputError('archive holds no sys/ or proc/ folder: not a topology capture');
+    return { root: new MemRoot(this.tree, name, this.top), top: this.top, diagnostics };
   }
 }
 
@@ -249,26 +267,6 @@ function lastComponent(p: string, slashName: string): number {
 
 function startsComponent(p: string, name: string): boolean {
   return p.startsWith(name) && (p.length === name.length || p.charCodeAt(name.length) === 0x2f);
-}
-
-/** The capture's top: the shallowest folder holding sys/ (or proc/); null when none does. */
-function captureTop(paths: Iterable<string>): string | null {
-  let top: string | null = null;
-  let depth = Infinity;
-  for (const p of paths) {
-    const cand = sysOrProcParent(p);
-    if (cand === null) continue;
-    let d = 0;
-    if (cand !== '') {
-      d = 1;
-      for (let i = cand.indexOf('/'); i >= 0; i = cand.indexOf('/', i + 1)) d += 1;
-    }
-    if (d < depth) {
-      top = cand;
-      depth = d;
-    }
-  }
-  return top;
 }
 
 /**

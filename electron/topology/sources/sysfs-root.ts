@@ -251,20 +251,15 @@ interface Resolved {
 }
 
 /**
- * An archive's files held in memory: nothing is written to disk. A tree of
- * per-folder maps, so a lookup hashes short names instead of whole paths, and the
- * folder a run of reads shares (a device's twenty attributes) is resolved once.
+ * Paths → entries as a tree of per-folder maps, built entry by entry (an archive as
+ * it streams in); MemRoot reads it, from its top or from a folder inside it.
  */
-export class MemRoot implements SysfsRoot {
-  private readonly root: MemNode = { entry: undefined, children: new Map(), path: '' };
-  private readonly top: Resolved = { node: this.root, hops: 0 };
-  /** Where the constructor last inserted: paths come grouped by folder. */
+export class MemTree {
+  readonly root: MemNode = { entry: undefined, children: new Map(), path: '' };
+  /** Where the last insert went: paths come grouped by folder. */
   private lastDir: MemNode = this.root;
-  constructor(entries: Map<string, MemEntry>, readonly name: string) {
-    for (const [p, e] of entries) this.node(p).entry = e;
-  }
   /** The node at `p` (normal), created with its parents when missing. */
-  private node(p: string): MemNode {
+  node(p: string): MemNode {
     if (p === '') return this.root;
     const i = p.lastIndexOf('/');
     const dirPath = i < 0 ? '' : p.slice(0, i);
@@ -279,6 +274,52 @@ export class MemRoot implements SysfsRoot {
       kids.set(base, n);
     }
     return n;
+  }
+  /** The entry stored at `p` (normal), following nothing; undefined when none. */
+  get(p: string): MemEntry | undefined {
+    let n: MemNode | undefined = this.root;
+    for (const part of p === '' ? [] : p.split('/')) {
+      n = n.children?.get(part);
+      if (n === undefined) return undefined;
+    }
+    return n.entry;
+  }
+}
+
+/**
+ * An archive's files held in memory: nothing is written to disk. A tree of
+ * per-folder maps, so a lookup hashes short names instead of whole paths, and the
+ * folder a run of reads shares (a device's twenty attributes) is resolved once.
+ */
+export class MemRoot implements SysfsRoot {
+  private readonly root: MemNode;
+  private readonly top: Resolved;
+  /** Characters of a node's path before the part relative to this root ("cap/"). */
+  private readonly cut: number;
+  /**
+   * Paths → entries, or a MemTree read from its folder `under` (the entry of that
+   * folder itself is not part of this root, as a path "" is not a file).
+   */
+  constructor(entries: Map<string, MemEntry> | MemTree, readonly name: string, under = '') {
+    let tree: MemTree;
+    if (entries instanceof MemTree) tree = entries;
+    else {
+      tree = new MemTree();
+      for (const [p, e] of entries) tree.node(p).entry = e;
+    }
+    if (under === '') {
+      this.root = tree.root;
+      this.cut = 0;
+    } else {
+      const at = tree.node(under);
+      this.root = { entry: undefined, children: at.children ?? new Map(), path: under };
+      this.cut = under.length + 1;
+    }
+    this.top = { node: this.root, hops: 0 };
+  }
+  /** A node's path relative to this root. */
+  private pathOf(n: MemNode): string {
+    return n === this.root ? '' : this.cut === 0 ? n.path : n.path.slice(this.cut);
   }
   /** Resolved directories: path as asked → node and how many links that took. */
   private readonly resolved = new Map<string, Resolved>();
@@ -311,7 +352,7 @@ export class MemRoot implements SysfsRoot {
     if (e && e.type === 'link') {
       const hops = depth + parent.hops + 1;
       if (hops > 40) return null;
-      const from = parent.node!.path;
+      const from = this.pathOf(parent.node!);
       const t = e.target.startsWith('/') ? normalizeInRoot(e.target) : normalizeInRoot(posix.join(from, e.target));
       if (t === null) return null;
       const r = t === '' ? this.top : this.resolve(t, hops);
