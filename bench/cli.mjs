@@ -53,6 +53,8 @@ export async function benchCli({ runs = 21 } = {}) {
       tools.lspci = toolVersion('lspci', ['--version']);
       e2e.push({ name: 'lspci -tv (linux-sysfs)', cmd: 'lspci', args: ['-tv', '-A', 'linux-sysfs', '-O', `sysfs.path=${join(top, 'sys/bus/pci')}`], env });
     }
+    // The floor under the archive case: the system bzip2 alone, as topolens runs it.
+    if (has('bzip2')) e2e.push({ name: 'bzip2 -dc ARCHIVE > /dev/null', cmd: 'bzip2', args: ['-dc', archive], env });
     if (process.env.NODE_EXTRA_CA_CERTS) {
       e2e.push({ name: 'topolens export DIR --format json (NODE_EXTRA_CA_CERTS unset)', cmd: node, args: [bin, 'export', top, '--format', 'json'], env: noCa });
     }
@@ -69,6 +71,8 @@ export async function benchCli({ runs = 21 } = {}) {
       ratios['topolens ARCHIVE / lstopo'] = tla.wallMs / ls.wallMs;
     }
     if (lp) ratios['topolens DIR / lspci -tv'] = tl.wallMs / lp.wallMs;
+    // Target 3 (issue 19): an archive opens within 1.5× the time of the same folder.
+    ratios['topolens ARCHIVE / DIR'] = tla.wallMs / tl.wallMs;
     return { fixture: FIXTURE, runs, tools, startup: s, e2e: e, ratios };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -69,7 +69,7 @@ if (results.cli) {
   md.push('');
   md.push('| ratio (wall, medians) | value | target |');
   md.push('| --- | ---: | ---: |');
-  for (const [k, v] of Object.entries(c.ratios)) md.push(`| ${k} | ${v.toFixed(2)} | ${k.includes('lstopo') ? '≤ 1.0' : ''} |`);
+  for (const [k, v] of Object.entries(c.ratios)) md.push(`| ${k} | ${v.toFixed(2)} | ${k.includes('lstopo') ? '≤ 1.0' : k.includes('ARCHIVE / DIR') ? '≤ 1.5' : ''} |`);
   md.push('');
 }
 if (results.scale) {
@@ -82,7 +82,7 @@ if (results.scale) {
   md.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of s.rows) {
     const calls = r.fsCallsPerFunction ? `${f1(r.fsCallsPerFunction.topolens)} / ${f1(r.fsCallsPerFunction.lstopo)}` : '–';
-    const mem = r.inMemory ? `${f0(r.inMemory.coldMs)} / ${f0(r.inMemory.warmMs)}` : '–';
+    const mem = r.inMemory ? `${f0(r.inMemory.coldMs)} / ${f0(r.inMemory.warmMs)}${r.inMemory.coldCpuMs !== undefined ? ` (CPU ${f0(r.inMemory.coldCpuMs)} / ${f0(r.inMemory.warmCpuMs)})` : ''}` : '–';
     md.push(`| ${r.functions} | ${f0(r.ms)} (${f0(r.msMin)}–${f0(r.msMax)}) | ${f0(r.usPerFunction)} | ${f0(r.processMs)} | ${f0(r.lstopoMs)} | ${r.ratioVsLstopo ? r.ratioVsLstopo.toFixed(2) : '–'} | ${calls} | ${mem} | ${f1(r.peakRssMiB)} | ${r.warnings} |`);
   }
   md.push('');
