@@ -26,13 +26,13 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 interface State {
   loaded: LoadedTopology | null;
-  opts: { collapseVfs: boolean; expandedPfs: Set<string>; expandedGroups: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
+  opts: { collapseVfs: boolean; foldPlatform: boolean; expandedPfs: Set<string>; expandedGroups: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
   theme: ThemeName;
 }
 
 const state: State = {
   loaded: null,
-  opts: { collapseVfs: true, expandedPfs: new Set(), expandedGroups: new Set(), hideBridges: false, interestingOnly: false, role: null },
+  opts: { collapseVfs: true, foldPlatform: true, expandedPfs: new Set(), expandedGroups: new Set(), hideBridges: false, interestingOnly: false, role: null },
   theme: (localStorage.getItem('topolens.theme') as ThemeName | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
 };
 
@@ -113,6 +113,7 @@ function redraw(keepViewport = false): void {
 function resetOptionsFor(l: LoadedTopology, prev: LoadedTopology | null): void {
   if (prev && prev.input === l.input && prev.initial === l.initial) return;
   state.opts.collapseVfs = true;
+  state.opts.foldPlatform = true;
   state.opts.hideBridges = false;
   state.opts.interestingOnly = false;
   state.opts.role = null;
@@ -178,6 +179,7 @@ function selectAddress(a: string): void {
 
 function syncToggles(): void {
   ($('opt-collapse') as HTMLInputElement).checked = state.opts.collapseVfs;
+  ($('opt-fold') as HTMLInputElement).checked = state.opts.foldPlatform;
   ($('opt-bridges') as HTMLInputElement).checked = state.opts.hideBridges;
   ($('opt-interesting') as HTMLInputElement).checked = state.opts.interestingOnly;
   ($('role-filter') as HTMLSelectElement).value = state.opts.role ?? '';
@@ -337,6 +339,11 @@ $('role-filter').addEventListener('change', (e) => setRole((e.target as HTMLSele
 $('opt-collapse').addEventListener('change', (e) => {
   state.opts.collapseVfs = (e.target as HTMLInputElement).checked;
   state.opts.expandedPfs.clear();
+  redraw();
+});
+$('opt-fold').addEventListener('change', (e) => {
+  state.opts.foldPlatform = (e.target as HTMLInputElement).checked;
+  state.opts.expandedGroups.clear();
   redraw();
 });
 $('opt-bridges').addEventListener('change', (e) => {

@@ -137,6 +137,22 @@ describe('the picture in Chromium', () => {
     await page.fill('[data-testid=search]', '');
   });
 
+  it('"Fold platform" off draws every function; on folds them again', async () => {
+    const t = await open(XEON);
+    const counts = () => page.evaluate(() => ({ drawn: window.__topolens.view.deviceIds().length, folded: window.__topolens.view.elements.scene.hidden.folded.length }));
+    const folded = await counts();
+    expect(folded.folded).toBeGreaterThan(0);
+    const toggle = async () => {
+      const seq = await page.evaluate(() => document.body.dataset.renderSeq);
+      await page.click('[data-testid=opt-fold]');
+      await page.waitForFunction((s: string) => document.body.dataset.renderSeq !== s && document.body.dataset.rendered === 'true', seq);
+    };
+    await toggle();
+    expect(await counts()).toEqual({ drawn: t.pci.devices.length, folded: 0 });
+    await toggle();
+    expect(await counts()).toEqual(folded);
+  });
+
   it("a group's details list its members; Enter opens it and selects the first", async () => {
     await open(SRIOV);
     const g = await page.evaluate(() => window.__topolens.view.elements.scene.nodes.find((n: { kind: string }) => n.kind === 'vf-group'));
