@@ -3,7 +3,7 @@
 // one per core, each returning a compact snapshot and its fingerprint. Progress on
 // stderr only when it is a terminal. It does not analyse anything (compare/fleet does).
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError } from '../topology/errors';
@@ -124,10 +124,19 @@ function progress(): Progress {
   };
 }
 
-/** The CLI's entry script when this process is one (bin/topolens.cjs or .mjs, or the bundle). */
+/**
+ * The CLI's entry script when this process is one: bin/topolens.cjs or .mjs, also
+ * through npm's `topolens` link (node_modules/.bin, a global bin dir), hence realpath.
+ */
 function cliScript(): string | null {
   const s = process.argv[1];
-  return s && /^topolens\.(c|m)?js$/.test(basename(s)) ? s : null;
+  if (!s) return null;
+  try {
+    const real = realpathSync(s);
+    return /^topolens\.(c|m)?js$/.test(basename(real)) ? real : null;
+  } catch {
+    return null;
+  }
 }
 
 function startWorkers(n: number, script: string): ChildProcess[] {
