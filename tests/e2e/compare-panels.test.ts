@@ -112,6 +112,9 @@ describe('Compare and Fleet tabs', () => {
     expect(lines.length).toBe(want.outliers[0]!.differences.length);
     expect(lines.join('\n')).toContain('0000:24:00.0  driver: e1000e → vfio-pci');
     expect(lines.join('\n')).toContain('0000:81:00.0  missing');
+    // The map shows the lab machine (the model's majority): an outlier's address selects it there.
+    await page.click('[data-testid=fleet-outliers] li .dev >> text=0000:24:00.0');
+    await expect.poll(() => page.evaluate(() => window.__topolens.view.selectedId())).toBe('0000:24:00.0');
     await page.screenshot({ path: join(SHOTS, 'compare-fleet.png') });
     expect(pageErrors).toEqual([]);
   });

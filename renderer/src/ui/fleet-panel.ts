@@ -4,7 +4,7 @@
 // analysis as `topolens fleet`. Members are named like the CLI names them. It only
 // shows the report; it keeps no captures beyond the compact form the analysis needs.
 import { compactForCompare, fingerprint } from '../../../electron/topology/compare/fingerprint';
-import { analyseFleet, memberNames, type FleetEntry, type FleetReport } from '../../../electron/topology/compare/fleet';
+import { analyseFleet, memberNames, type FleetDifference, type FleetEntry, type FleetReport } from '../../../electron/topology/compare/fleet';
 import { differenceLine } from '../../../electron/topology/compare/format';
 import { clear, h } from './dom';
 import type { Panel, PanelContext } from './panels';
@@ -34,7 +34,15 @@ function groupsTable(r: FleetReport): HTMLElement {
   );
 }
 
-function outliersList(r: FleetReport): HTMLElement {
+/** One difference; its address selects that function on the map (the machine shown there, usually one of the model). */
+function differenceItem(d: FleetDifference, select: (a: string) => void): HTMLElement {
+  const line = differenceLine(d);
+  const cls = d.field === 'function' ? 'cmp-removed' : 'cmp-changed';
+  if (!d.address) return h('li', { class: cls }, line);
+  return h('li', { class: cls }, h('button', { class: 'dev', onclick: () => select(d.address!) }, d.address), line.slice(d.address.length));
+}
+
+function outliersList(r: FleetReport, select: (a: string) => void): HTMLElement {
   return h(
     'div',
     { 'data-testid': 'fleet-outliers' },
@@ -43,7 +51,7 @@ function outliersList(r: FleetReport): HTMLElement {
         'div',
         { class: 'fleet-outlier', 'data-member': o.member },
         h('h4', {}, `${o.member} — differs from ${o.reference} (majority ${o.majority})`),
-        h('ul', { class: 'compare-list' }, ...o.differences.map((d) => h('li', { class: d.field === 'function' ? 'cmp-removed' : 'cmp-changed' }, differenceLine(d)))),
+        h('ul', { class: 'compare-list' }, ...o.differences.map((d) => differenceItem(d, select))),
       ),
     ),
   );
@@ -81,7 +89,7 @@ export function fleetPanel(): Panel {
       h('p', { class: 'answers-note', 'data-testid': 'fleet-summary' }, `${plural(total, 'machine')}, ${plural(report.models.length, 'model')}, ${plural(report.groups.length, 'group')}, ${plural(report.outliers.length, 'outlier')}`),
       ...report.models.filter((m) => m.note).map((m) => h('p', { class: 'answers-note' }, `${m.model}: ${m.note}`)),
       groupsTable(report),
-      outliersList(report),
+      outliersList(report, (a) => ctx.select(a)),
       ...report.errors.map((e) => h('p', { class: 'answers-note' }, `Unusable: ${e.member}: ${e.error}`)),
     );
     document.body.dataset['fleetDone'] = String(total + errors.length);
