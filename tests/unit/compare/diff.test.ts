@@ -191,6 +191,23 @@ describe('diff across formats of the same machine', () => {
   });
 });
 
+describe('machine differences', () => {
+  it('memory: a few MiB between boots is no difference, a missing DIMM is; CPUs and node CPU lists', async () => {
+    const s = (await loadInput(HWLOC_137)).topology;
+    const node0 = s.numaNodes[0]!;
+    const withNode0 = (n: Partial<typeof node0>) => ({ ...s, numaNodes: s.numaNodes.map((x) => (x.id === 0 ? { ...x, ...n } : x)) });
+    expect(diffSnapshots(s, withNode0({ memoryBytes: node0.memoryBytes! - 3 * 2 ** 20 })).machine).toEqual([]);
+    expect(diffSnapshots(s, withNode0({ memoryBytes: node0.memoryBytes! - 8 * 2 ** 30 })).machine).toEqual([
+      { field: 'numaNodes[0].memoryBytes', before: node0.memoryBytes, after: node0.memoryBytes! - 8 * 2 ** 30 },
+    ]);
+    const smtOff = { ...withNode0({ cpus: '0-3' }), machine: { ...s.machine, cpus: s.machine.cpus.filter((c) => c.id !== 4 && c.id !== 5 && c.id !== 6 && c.id !== 7) } };
+    expect(diffSnapshots(s, smtOff).machine).toEqual([
+      { field: 'cpus', before: 16, after: 12 },
+      { field: 'numaNodes[0].cpus', before: '0-7', after: '0-3' },
+    ]);
+  });
+});
+
 describe('moved devices', () => {
   it('a card at a new address with the same ids and MAC is reported as moved', async () => {
     const s = (await loadInput(HWLOC_137)).topology;
