@@ -333,7 +333,8 @@ interface Plan {
 }
 
 /**
- * Boxes in order, wrapped into rows no wider than `maxW` (a wider box gets a row alone);
+ * Boxes in order, wrapped into rows no wider than `maxW` (a wider box gets a row alone;
+ * a row breaks before a package whose nodes would not all fit on it, when they fit on one);
  * then each box shorter than its row is re-flowed with taller columns to use the row's
  * height, which can only make it narrower.
  */
@@ -343,8 +344,17 @@ function rowsFor(s: Structure, lim: Limits, maxW: number, minUnit: number): Plan
   const rows: number[][] = [];
   let cur: number[] = [];
   let curW = 0;
+  const pkgOf = (i: number) => s.boxes[i]!.box.package ?? null;
+  // The width of the boxes from i to the end of i's package (a package's nodes stay on one row when they fit).
+  const packageRest = (i: number) => {
+    let w = sizes[i]!.w;
+    for (let j = i + 1; j < sizes.length && pkgOf(j) !== null && pkgOf(j) === pkgOf(i); j += 1) w += GROUP_GAP + sizes[j]!.w;
+    return w;
+  };
   sizes.forEach((sz, i) => {
-    if (cur.length && curW + GROUP_GAP + sz.w > maxW) {
+    const startsPackage = i === 0 || pkgOf(i) === null || pkgOf(i) !== pkgOf(i - 1);
+    const need = startsPackage && packageRest(i) <= maxW ? packageRest(i) : sz.w;
+    if (cur.length && curW + GROUP_GAP + need > maxW) {
       rows.push(cur);
       cur = [];
       curW = 0;

@@ -137,6 +137,16 @@ describe('layoutScene', () => {
     }
     checkNoOverlap(s, l);
   });
+  it("keeps a package's NUMA nodes on one row", () => {
+    // 3 packages × 2 nodes, 4 CPUs each: at these screen shapes a package fits a row, and is never split.
+    const cpus = Array.from({ length: 24 }, (_, id) => ({ id, node: Math.floor(id / 4), package: Math.floor(id / 8), core: id }));
+    const numaNodes = Array.from({ length: 6 }, (_, id) => ({ id, cpus: `${id * 4}-${id * 4 + 3}`, memoryBytes: 1 << 30, distances: [], kind: 'dram' as const }));
+    for (const vp of [{ w: 1600, h: 1000 }, { w: 1000, h: 1000 }, { w: 1300, h: 1000 }, { w: 2400, h: 600 }, { w: 1200, h: 700 }]) {
+      const s = buildScene(snap([], { numaNodes, machine: { hostname: 'p', arch: 'x86_64', kernel: null, cpuModel: null, cpus } }));
+      const l = layoutScene(s, { viewport: vp });
+      for (let p = 0; p < 3; p += 1) expect(l.groups.get(`numa:${2 * p}`)!.y1, `package ${p} at ${vp.w}x${vp.h}`).toBe(l.groups.get(`numa:${2 * p + 1}`)!.y1);
+    }
+  });
   it('shapes the picture for the viewport: wide for a wide screen, tall for a tall one', () => {
     const t = bigSnapshot(600);
     const s = buildScene(t, { collapseVfs: false });
