@@ -44,9 +44,13 @@ function gib(bytes: number | null): string {
   return bytes === null ? '?' : `${Math.round(bytes / 2 ** 30)}G`;
 }
 
-/** The canonical text the fingerprint hashes: one line per NUMA node and per function. */
+/**
+ * The canonical text the fingerprint hashes: one line per NUMA node and per function.
+ * Which fields the format carries is part of it (hwloc XML has no drivers), the kind of
+ * input is not: an archive and the same tree unpacked are the same machine.
+ */
 export function fingerprintText(s: Snapshot): string {
-  const lines = [`model ${modelKey(s)}`, `format ${s.source.kind} carries ${[...carriedFields(s)].join(',')}`, `cpus ${s.machine.cpus.length}`];
+  const lines = [`model ${modelKey(s)}`, `carries ${[...carriedFields(s)].join(',')}`, `cpus ${s.machine.cpus.length}`];
   for (const n of [...s.numaNodes].sort((a, b) => a.id - b.id)) {
     lines.push(`node ${n.id} ${n.kind} cpus ${n.cpus || '-'} mem ${gib(n.memoryBytes)} dist ${n.distances.join(',')}`);
   }

@@ -26,7 +26,7 @@ describe('fingerprint', () => {
     const other: Snapshot = {
       ...withDevice(base, '0000:02:00.0', (d) => ({ ...d, osDevices: d.osDevices.map((o) => ({ ...o, name: 'enp2s0f0', attrs: { address: '02:00:00:00:00:01' } })), iommuGroup: 99 })),
       capturedAt: '2031-01-01T00:00:00.000Z',
-      source: { kind: 'archive', name: 'elsewhere.tar.gz' },
+      source: { kind: 'sysfs-dir', name: '/srv/captures/node42' },
       machine: { ...base.machine, hostname: 'node42', kernel: '6.99' },
       numaNodes: base.numaNodes.map((n) => ({ ...n, memoryBytes: n.memoryBytes === null ? null : n.memoryBytes - 3 * 2 ** 20 })),
       diagnostics: [],
