@@ -1,6 +1,7 @@
 // Loading a fleet for `topolens fleet`: which files and folders are members (and what
 // each is called), and loading them in parallel in child processes of the same CLI,
-// one per core, each returning a compact snapshot and its fingerprint. Progress on
+// one per core. Each child answers with a capture's model and fingerprint and keeps
+// the compact snapshot until the parent asks for the few its diffs need. Progress on
 // stderr only when it is a terminal. It does not analyse anything (compare/fleet does).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
