@@ -889,7 +889,7 @@ function markPmemNodes(numaNodes: NumaNode[], dax: readonly DaxDevice[]): void {
 }
 
 /**
- * DAX devices below no PCI function (NVDIMM regions, CXL regions) belong to the NUMA node
+ * DAX devices below no PCI function (NVDIMM regions, CXL regions) and on device_dax belong to the NUMA node
  * the nearest `numa_node` file on their real path names, as hwloc places them; without
  * one, to the machine. Those below a PCI function are that function's (readOsDevices).
  */
@@ -898,7 +898,8 @@ function placeDax(root: SysfsRoot, dax: readonly DaxDevice[], nodes: NumaNode[])
   // In name order: a folder and an archive list directories in different orders.
   const sorted = [...dax].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   for (const x of sorted) {
-    if (owningFunction(x.dir) !== null) continue;
+    // On kmem a DAX device's memory became a NUMA node (see markPmemNodes): no device left, as hwloc lists none.
+    if (owningFunction(x.dir) !== null || x.driver === 'kmem') continue;
     const attrs: Record<string, string> = {};
     const size = root.readOptional(`${x.dir}/size`)?.trim();
     if (size && /^\d+$/.test(size)) attrs['sizeBytes'] = size;
