@@ -51,11 +51,14 @@ export interface SnapshotDiff {
 /**
  * Fields a format cannot carry at all. hwloc XML has no drivers, links (only a
  * bandwidth), SR-IOV relations or IOMMU groups (sources/hwloc-xml.ts); lspci has no CPU
- * lists or OS devices.
+ * lists or OS devices. NCCL's topology XML has no drivers, SR-IOV or CPU lists per
+ * function, only the lower maximum of a link's two ends (no trained link), only the
+ * GPUs' and NICs' OS devices, and skips root and downstream ports, so its parents are
+ * the nearest function it kept (sources/nccl-xml.ts).
  */
 const FORMAT_LACKS: Partial<Record<SourceKind, readonly DeviceField[]>> = {
   'hwloc-xml': ['driver', 'link', 'sriov', 'roles'],
-  'nccl-xml': ['driver', 'link', 'sriov', 'roles'],
+  'nccl-xml': ['driver', 'link', 'sriov', 'localCpus', 'osDevices', 'roles', 'parent'],
   lspci: ['localCpus', 'osDevices', 'roles'],
 };
 

@@ -208,6 +208,19 @@ describe('machine differences', () => {
   });
 });
 
+describe('NCCL topology XML', () => {
+  it('compared with itself, then with a GPU moved to the other socket: numaNode only; what NCCL lacks is listed as not compared', async () => {
+    const sys = (await loadInput(HWLOC_137)).topology;
+    const nccl = (await loadInput(join(repo, 'fixtures/nccl/aws-p4d-24xl-static.xml'))).topology;
+    expect(isIdentical(diffSnapshots(nccl, nccl))).toBe(true);
+    const gpu = nccl.pci.devices.find((d) => d.numaNode !== null && d.classCode?.startsWith('0x03'))!;
+    const other = nccl.numaNodes.find((n) => n.id !== gpu.numaNode)!.id;
+    const moved = { ...nccl, pci: { ...nccl.pci, devices: nccl.pci.devices.map((d) => (d === gpu ? { ...d, numaNode: other } : d)) } };
+    expect(diffSnapshots(nccl, moved).changed).toEqual([{ address: gpu.address, field: 'numaNode', before: gpu.numaNode, after: other }]);
+    expect(diffSnapshots(sys, nccl).notCompared.map((n) => n.field).sort()).toEqual(['driver', 'link', 'localCpus', 'osDevices', 'parent', 'roles', 'sriov']);
+  });
+});
+
 describe('moved devices', () => {
   it('a card at a new address with the same ids and MAC is reported as moved', async () => {
     const s = (await loadInput(HWLOC_137)).topology;
