@@ -30,14 +30,20 @@ export const DPDK_NIC_DRIVERS: Readonly<Record<string, string>> = {
  * (mlx4/mlx5: the *_ib part loads with them) need nothing more; the others are RDMA-capable
  * when their RDMA driver (an auxiliary module, Linux drivers/infiniband/hw) is in the input.
  */
-const RDMA_BY_DRIVER: Readonly<Record<string, { readonly module: string | null; readonly what: string }>> = {
+/**
+ * `byPciId`: the RDMA module has its own PCI id table (MODULE_DEVICE_TABLE(pci, ...)), so
+ * `lspci -k` lists it under exactly the functions it can drive: hns_roce_hw_v2 matches the
+ * HNS3 RDMA ids (a222, a226, a228...), not the plain Ethernet ones (a221). Auxiliary
+ * RDMA drivers (irdma, bnxt_re, mana_ib) have no PCI ids and never appear there.
+ */
+const RDMA_BY_DRIVER: Readonly<Record<string, { readonly module: string | null; readonly what: string; readonly byPciId?: boolean }>> = {
   mlx5_core: { module: null, what: 'ConnectX (mlx5_ib sits on mlx5_core)' },
   mlx4_core: { module: null, what: 'ConnectX-3 (mlx4_ib sits on mlx4_core)' },
   ice: { module: 'irdma', what: 'Intel E800 iWARP/RoCE (irdma)' },
   i40e: { module: 'irdma', what: 'Intel X722 iWARP (irdma)' },
   bnxt_en: { module: 'bnxt_re', what: 'Broadcom NetXtreme-E RoCE (bnxt_re)' },
   qede: { module: 'qedr', what: 'QLogic FastLinQ RoCE/iWARP (qedr)' },
-  hns3: { module: 'hns_roce_hw_v2', what: 'HiSilicon RoCE (hns_roce_hw_v2)' },
+  hns3: { module: 'hns_roce_hw_v2', what: 'HiSilicon RoCE (hns_roce_hw_v2)', byPciId: true },
   cxgb4: { module: 'iw_cxgb4', what: 'Chelsio iWARP (iw_cxgb4)' },
   mana: { module: 'mana_ib', what: 'Microsoft MANA (mana_ib)' },
   ionic: { module: 'ionic_rdma', what: 'AMD Pensando RoCE (ionic_rdma)' },
@@ -191,7 +197,12 @@ function rdmaCapability(d: PciDevice, ctx: RoleContext): string | null {
     const r = RDMA_BY_DRIVER[drv];
     if (!r) continue;
     if (r.module === null) return `${r.what}: RDMA-capable on ${drv}; the input lists no RDMA device for it`;
-    if (ctx.modulesSeen.has(r.module)) return `${r.what}: ${drv} with ${r.module} in the input's kernel modules`;
+    if (!ctx.modulesSeen.has(r.module)) continue;
+    if (r.byPciId && d.kernelModules?.length) {
+      if (d.kernelModules.includes(r.module)) return `${r.what}: ${r.module} is among this function's kernel modules (it matches by PCI id)`;
+      continue; // listed for other functions, not this one: its ids do not match
+    }
+    return `${r.what}: ${drv} with ${r.module} in the input's kernel modules`;
   }
   return null;
 }

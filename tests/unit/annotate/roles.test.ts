@@ -42,7 +42,15 @@ describe('RDMA from drivers and modules', () => {
     expect(hns.length).toBeGreaterThan(0);
     // The file's `Kernel modules:` lines list hns_roce_hw_v2 (for some ports): the RDMA driver is there.
     expect(kunpeng.pci.devices.some((d) => d.kernelModules?.includes('hns_roce_hw_v2'))).toBe(true);
-    for (const d of hns) expect(reason(d, 'rdma-capable')).toMatch(/hns_roce_hw_v2 in the input/);
+    // hns_roce_hw_v2 has its own PCI id table, so lspci -k lists it under exactly the
+    // functions it drives: the RDMA ports (19e5:a222), not the plain Ethernet ones (a221).
+    const withModule = hns.filter((d) => d.kernelModules?.includes('hns_roce_hw_v2'));
+    expect(withModule.length).toBeGreaterThan(0);
+    expect(withModule.length).toBeLessThan(hns.length);
+    for (const d of hns) {
+      if (withModule.includes(d)) expect(reason(d, 'rdma-capable')).toMatch(/hns_roce_hw_v2 is among this function's kernel modules/);
+      else expect(d.roles).not.toContain('rdma-capable');
+    }
     // The Hi1822 (hinic) has no RDMA module: no claim.
     expect(kunpeng.pci.devices.filter((d) => d.driver === 'hinic').every((d) => !d.roles.includes('rdma-capable'))).toBe(true);
   });
