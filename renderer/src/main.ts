@@ -9,7 +9,7 @@ import { deviceTitle, describeLink } from '../../electron/topology/export/descri
 import type { SceneOptions } from '../../electron/topology/view/scene';
 import { ROLE_ORDER, ROLE_STYLE, type ThemeName, type ViewRole } from '../../electron/topology/view/style';
 import { createApi } from './api';
-import { GraphView } from './graph/view';
+import { GraphView, MIN_FITTED_TEXT_PX } from './graph/view';
 import { clear, h } from './ui/dom';
 import { detailsPanel } from './ui/details-panel';
 import { diagnosticsPanel } from './ui/diagnostics-panel';
@@ -28,12 +28,18 @@ interface State {
   loaded: LoadedTopology | null;
   opts: { collapseVfs: boolean; foldPlatform: boolean; expandedPfs: Set<string>; expandedGroups: Set<string>; hideBridges: boolean; interestingOnly: boolean; role: string | null };
   theme: ThemeName;
+  /** The side panel is placed automatically (each file starts so) until the user docks or hides it. */
+  panelAuto: boolean;
+  /** Why the panel was closed automatically ('' when it was not). */
+  panelNote: string;
 }
 
 const state: State = {
   loaded: null,
   opts: { collapseVfs: true, foldPlatform: true, expandedPfs: new Set(), expandedGroups: new Set(), hideBridges: false, interestingOnly: false, role: null },
   theme: (localStorage.getItem('topolens.theme') as ThemeName | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
+  panelAuto: true,
+  panelNote: '',
 };
 
 const api: TopolensApi = createApi();
@@ -84,6 +90,7 @@ function status(msg?: string, error = false): void {
     h('span', {}, warn ? `${warn} diagnostics` : ''),
     h('span', { 'data-testid': 'render-ms' }, `drawn in ${Math.round(view.lastRenderMs)} ms`),
   );
+  if (state.panelNote) el.append(h('span', { 'data-testid': 'panel-note' }, state.panelNote));
 }
 
 function paintRoles(root: ParentNode = document): void {
@@ -117,7 +124,46 @@ function resetOptionsFor(l: LoadedTopology, prev: LoadedTopology | null): void {
   state.opts.hideBridges = false;
   state.opts.interestingOnly = false;
   state.opts.role = null;
+  state.panelAuto = true;
   syncToggles();
+}
+
+/**
+ * Automatic side panel: docked, unless the picture's fitted text would fall below
+ * MIN_FITTED_TEXT_PX beside it and the whole width gives larger text; then it starts
+ * closed (a selection shows it over the graph, P docks it). Measured on the layout
+ * itself before anything is drawn, for whatever the window size is: no per-machine rule.
+ */
+function placePanel(l: LoadedTopology): void {
+  const main = document.querySelector('main')!;
+  main.classList.remove('panel-overlay');
+  if (!state.panelAuto) return;
+  const g = $('graph');
+  const text = () => view.fittedText(l.snapshot, sceneOpts(), g.clientWidth, g.clientHeight);
+  main.classList.remove('panel-hidden');
+  const docked = text();
+  let hide = false;
+  if (docked < MIN_FITTED_TEXT_PX) {
+    main.classList.add('panel-hidden');
+    hide = text() > docked * 1.01;
+  }
+  main.classList.toggle('panel-hidden', hide);
+  $('btn-panel').setAttribute('aria-pressed', String(hide));
+  state.panelNote = hide ? `side panel closed: beside it the map's text would be ${docked.toFixed(1)} px (P docks it; a selection shows it)` : '';
+}
+
+/** A panel closed for the picture's sake opens over the graph for a selection, and closes with it. */
+function overlayPanel(id: string | null): void {
+  const main = document.querySelector('main')!;
+  const show = id !== null && main.classList.contains('panel-hidden');
+  main.classList.toggle('panel-overlay', show);
+  if (!show) return;
+  // Keep the selected node clear of the panel: pan it left of the panel's edge.
+  const n = view.cy.getElementById(id);
+  if (n.empty()) return;
+  const right = n.renderedBoundingBox({ includeLabels: false }).x2;
+  const edge = view.cy.width() - $('side').offsetWidth - 12;
+  if (right > edge) view.cy.panBy({ x: edge - right, y: 0 });
 }
 
 function show(l: LoadedTopology): void {
@@ -129,6 +175,7 @@ function show(l: LoadedTopology): void {
   $('btn-initial').hidden = l.initial !== false;
   document.title = `topolens — ${l.snapshot.machine.hostname ?? l.input}`;
   renderHeader($('header'), l, (role) => setRole(role));
+  placePanel(l);
   const sel = $('role-filter') as HTMLSelectElement;
   const counts = roleCountsOf(l);
   clear(sel);
@@ -255,7 +302,11 @@ function toggleTheme(): void {
 
 /** Hide or show the side panel; the picture is laid out again for the space it gets. */
 function togglePanel(): void {
-  const hidden = document.querySelector('main')!.classList.toggle('panel-hidden');
+  const main = document.querySelector('main')!;
+  main.classList.remove('panel-overlay');
+  const hidden = main.classList.toggle('panel-hidden');
+  state.panelAuto = false;
+  state.panelNote = '';
   $('btn-panel').setAttribute('aria-pressed', String(hidden));
   redraw();
 }
@@ -303,7 +354,10 @@ function tooltipText(id: string): string {
 
 // Wiring.
 document.body.className = `theme-${state.theme}`;
-view.onSelect((id) => panels.select(id));
+view.onSelect((id) => {
+  panels.select(id);
+  overlayPanel(id);
+});
 view.onActivate((id) => {
   const n = view.elements?.scene.nodes.find((x) => x.id === id);
   if (!n || !openGroup(id)) return;

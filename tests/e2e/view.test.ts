@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
-import { CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from './fixtures';
+import { allFixtures, CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -88,21 +88,77 @@ describe('the picture in Chromium', () => {
     expect(r.b.y2).toBeLessThanOrEqual(r.h + 1);
   });
 
-  it('hiding the side panel lays the picture out again for the wider space (text grows), and back', async () => {
-    await open('fixtures/lspci/aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt');
-    const zoom = () => page.evaluate(() => window.__topolens.view.cy.zoom() as number);
+  /** The fitted text the app is showing: its own zoom times the base font of its device labels. */
+  const fittedText = () =>
+    page.evaluate(() => {
+      const cy = window.__topolens.view.cy;
+      return cy.zoom() * Number.parseFloat(cy.nodes('.device').first().style('font-size'));
+    });
+  const hiddenPanel = () => page.evaluate(() => document.querySelector('main').classList.contains('panel-hidden') as boolean);
+
+  it('every real fixture of up to 150 functions opens with text >= 9 px at 1600x1000 (default settings)', async () => {
+    const seen: string[] = [];
+    for (const f of allFixtures()) {
+      const t = await open(f);
+      if (t.pci.devices.length > 150 || t.pci.devices.length === 0) continue;
+      const px = await fittedText();
+      seen.push(`${f} ${px.toFixed(1)}`);
+      expect(px, `${f}: ${t.pci.devices.length} functions`).toBeGreaterThanOrEqual(9);
+      // Everything is on screen at that size.
+      const r = await page.evaluate(() => ({ b: window.__topolens.view.cy.elements().renderedBoundingBox({ includeLabels: false }), w: window.__topolens.view.cy.width(), h: window.__topolens.view.cy.height() }));
+      expect(r.b.x2 - r.b.x1, f).toBeLessThanOrEqual(r.w + 1);
+      expect(r.b.y2 - r.b.y1, f).toBeLessThanOrEqual(r.h + 1);
+    }
+    expect(seen.length).toBeGreaterThan(10);
+  }, 300_000);
+
+  it('the side panel closes by itself only when the map would be under 9 px beside it; Panel docks it (text shrinks) and back', async () => {
     const toggle = async () => {
       const seq = await page.evaluate(() => document.body.dataset.renderSeq);
       await page.click('[data-testid=toggle-panel]');
       await page.waitForFunction((s: string) => document.body.dataset.renderSeq !== s && document.body.dataset.rendered === 'true', seq);
     };
-    const before = await zoom();
+    // A small machine: docked.
+    await open(SRIOV);
+    expect(await hiddenPanel()).toBe(false);
+    // The Kunpeng lspci file (49 functions) is under 9 px beside the panel: it opens closed.
+    await open('fixtures/lspci/aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt');
+    expect(await hiddenPanel()).toBe(true);
+    const wide = await fittedText();
+    expect(wide).toBeGreaterThanOrEqual(9);
+    await expect.poll(() => page.locator('[data-testid=panel-note]').textContent()).toMatch(/side panel closed/);
     await toggle();
-    const wide = await zoom();
-    expect(wide).toBeGreaterThan(before * 1.05);
-    expect(wide * 11).toBeGreaterThanOrEqual(9);
+    expect(await hiddenPanel()).toBe(false);
+    const docked = await fittedText();
+    expect(docked).toBeLessThan(9);
+    expect(wide).toBeGreaterThan(docked * 1.05);
     await toggle();
-    expect(Math.abs((await zoom()) - before)).toBeLessThan(0.01);
+    expect(Math.abs((await fittedText()) - wide)).toBeLessThan(0.05);
+  });
+
+  it('with the panel closed, a selection shows it over the map without laying the picture out again', async () => {
+    const t = await open('fixtures/lspci/aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt');
+    expect(await hiddenPanel()).toBe(true);
+    const seq = await page.evaluate(() => document.body.dataset.renderSeq);
+    const zoom = await page.evaluate(() => window.__topolens.view.cy.zoom() as number);
+    // The rightmost drawn function: the panel must not cover it.
+    const ids = await page.evaluate(() => window.__topolens.view.deviceIds() as string[]);
+    const right = (await screenBoxes(ids)) as Record<string, { x2: number }>;
+    const target = ids.reduce((a, b) => (right[b]!.x2 > right[a]!.x2 ? b : a));
+    await page.evaluate((a: string) => window.__topolens.select(a), target);
+    await expect.poll(() => page.locator('[data-testid=details-address]').textContent()).toBe(target);
+    expect(await page.locator('[data-testid=side]').isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.body.dataset.renderSeq)).toBe(seq);
+    expect(await page.evaluate(() => window.__topolens.view.cy.zoom() as number)).toBe(zoom);
+    const side = (await page.locator('[data-testid=side]').boundingBox())!;
+    const node = (await screenBoxes([target]))[target]!;
+    const graph = (await page.locator('#graph').boundingBox())!;
+    expect(graph.x + node.x2).toBeLessThanOrEqual(side.x);
+    expect(t.pci.devices.some((d) => d.address === target)).toBe(true);
+    // Esc clears the selection and the panel closes again.
+    await page.focus('#graph');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=side]').isVisible()).toBe(false);
   });
 
   it('draws every function inside the box of the NUMA node its details give', async () => {

@@ -21,14 +21,21 @@ export interface CyfastStatus {
   readonly gestureTexture: boolean;
 }
 
+/**
+ * Our wrappers, known by identity: a minifier renames functions (the tests' vite build
+ * does), so a wrapper's `.name` cannot say whether it is still in place.
+ */
+const WRAPPERS = new WeakSet<object>();
+const ours = (f: unknown): boolean => typeof f === 'function' && WRAPPERS.has(f);
+
 export function cyfastStatus(cy: Core, version: string): CyfastStatus {
   const style = cy.style() as unknown as Record<string, unknown>;
   const r = (cy as unknown as { renderer(): Record<string, unknown> | undefined }).renderer();
   return {
     version,
     styleFresh: typeof style['checkTriggers'] === 'function' && !Object.prototype.hasOwnProperty.call(style, 'checkTriggers'),
-    cullOffscreen: !!r && r['__topolensCull'] === true && typeof r['drawCachedElements'] === 'function' && (r['drawCachedElements'] as { name?: string }).name === 'drawVisible' && (r['drawCachedNodes'] as { name?: string }).name === 'drawVisible',
-    labelSizes: !!r && r['__topolensLabels'] === true && (r['calculateLabelDimensions'] as { name?: string }).name === 'labelDimensions',
+    cullOffscreen: !!r && r['__topolensCull'] === true && ours(r['drawCachedElements']) && ours(r['drawCachedNodes']),
+    labelSizes: !!r && r['__topolensLabels'] === true && ours(r['calculateLabelDimensions']),
     gestureTexture: !!r && typeof r['textureOnViewport'] === 'boolean' && typeof r['hideEdgesOnViewport'] === 'boolean',
   };
 }
@@ -98,6 +105,7 @@ export function cullOffscreen(cy: Core): boolean {
       }
       return orig.call(this, context, keep, pxRatio, extent);
     };
+    WRAPPERS.add(r[name] as object);
     return true;
   };
   const ok = wrap('drawCachedElements') && wrap('drawCachedNodes');
@@ -154,6 +162,7 @@ export function cacheLabelSizes(cy: Core): boolean {
     }
     return { width, height, labelActualAscent: 0, labelActualDescent: 0 };
   };
+  WRAPPERS.add(r['calculateLabelDimensions'] as object);
   r['__topolensLabels'] = true;
   return true;
 }

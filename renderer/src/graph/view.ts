@@ -7,6 +7,8 @@ import type { SceneOptions } from '../../../electron/topology/view/scene';
 import { renderSvg } from '../../../electron/topology/export/svg';
 import { searchText } from '../../../electron/topology/view/search';
 import { FONT, type ThemeName } from '../../../electron/topology/view/style';
+import { layoutScene, type Box } from '../../../electron/topology/view/layout';
+import { buildScene } from '../../../electron/topology/view/scene';
 import { buildElements, type Elements } from './elements';
 import { MIN_ZOOMED_FONT_PX, stylesheet } from './stylesheet';
 import { cacheLabelSizes, cullOffscreen, cyfastStatus, styleFresh, type CyfastStatus } from './cyfast';
@@ -15,6 +17,22 @@ import { cacheLabelSizes, cullOffscreen, cyfastStatus, styleFresh, type CyfastSt
 export const READABLE_ZOOM = 0.7;
 /** Margin around the fitted picture, px. */
 export const FIT_PAD = 16;
+/** The smallest fitted text (px) the app opens a picture with, if the space allows (issue 16: ≥ 9 px up to 150 functions). */
+export const MIN_FITTED_TEXT_PX = 9;
+/** Upper bound of the fitted zoom (small machines are not blown up beyond this). */
+const MAX_FIT_ZOOM = 1.5;
+
+/** The zoom at which a layout's bounds fill a w×h area with FIT_PAD around it. */
+export function fitZoom(b: Box, w: number, h: number): number {
+  const aw = Math.max(1, w - 2 * FIT_PAD);
+  const ah = Math.max(1, h - 2 * FIT_PAD);
+  return Math.min(aw / Math.max(1, b.x2 - b.x1), ah / Math.max(1, b.y2 - b.y1), MAX_FIT_ZOOM);
+}
+
+/** Layout options for a graph area of w×h px (the fit margin is the chrome). */
+function layoutArea(w: number, h: number): { viewport: { w: number; h: number }; chrome: { w: number; h: number } } {
+  return { viewport: { w: Math.max(320, w), h: Math.max(240, h) }, chrome: { w: 2 * FIT_PAD, h: 2 * FIT_PAD } };
+}
 
 export interface HoverInfo {
   readonly id: string;
@@ -132,8 +150,7 @@ export class GraphView {
     const sel = this.selectedId();
     document.body.dataset['rendered'] = 'false';
     // Lay out for this window's graph area, so the picture opens fitted and readable.
-    const pad = 2 * FIT_PAD;
-    this.current = buildElements(snapshot, opts, { viewport: { w: Math.max(320, this.cy.width()), h: Math.max(240, this.cy.height()) }, chrome: { w: pad, h: pad } });
+    this.current = buildElements(snapshot, opts, layoutArea(this.cy.width(), this.cy.height()));
     const t1 = performance.now();
     const big = this.current.scene.nodes.length > 400;
     const cy = this.cy;
@@ -319,6 +336,15 @@ export class GraphView {
     this.highlightMatches();
   }
 
+  /**
+   * The base text size (px) the picture would be fitted at in a w×h graph area, laid out
+   * for that area as load() would: lets the app choose the space before drawing anything.
+   */
+  fittedText(snapshot: Snapshot, opts: SceneOptions, w: number, h: number): number {
+    const layout = layoutScene(buildScene(snapshot, opts), layoutArea(w, h));
+    return fitZoom(layout.bounds, w, h) * FONT.size;
+  }
+
   /** Initial view: the whole picture, fitted (the layout was shaped for this window). */
   fit(): void {
     this.fitAll();
@@ -327,10 +353,7 @@ export class GraphView {
   fitAll(): void {
     if (!this.current) return;
     const b = this.current.layout.bounds;
-    const pad = FIT_PAD;
-    const w = Math.max(1, this.cy.width() - 2 * pad);
-    const h = Math.max(1, this.cy.height() - 2 * pad);
-    const z = Math.min(this.cy.maxZoom(), Math.max(this.cy.minZoom(), Math.min(w / Math.max(1, b.x2 - b.x1), h / Math.max(1, b.y2 - b.y1), 1.5)));
+    const z = Math.min(this.cy.maxZoom(), Math.max(this.cy.minZoom(), fitZoom(b, this.cy.width(), this.cy.height())));
     this.cy.viewport({ zoom: z, pan: { x: (this.cy.width() - z * (b.x1 + b.x2)) / 2, y: (this.cy.height() - z * (b.y1 + b.y2)) / 2 } });
   }
   zoomBy(f: number): void {
