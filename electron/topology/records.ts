@@ -2,7 +2,7 @@
 // says, with where each piece came from, before anything is derived. build/ turns it
 // into the Topology. No logic here, and nothing looked up (no pci.ids, no port kinds
 // from the tree's shape, no derived locality): that is build/'s job.
-import type { CxlInfo, Diagnostic, HostBridge, Machine, NumaNode, OsDevice, PciDevice, Cpu, SourceKind } from './model';
+import type { CxlInfo, Diagnostic, HostBridge, LinkInfo, Machine, NumaNode, OsDevice, PciDevice, Cpu, SourceKind } from './model';
 
 /**
  * One PCI function as its source read it. The fields are the model's, in the order the
@@ -50,6 +50,32 @@ export interface PciFunctionRecord {
   readonly printedProgIf?: string | null;
   /** The `Subsystem:` text as printed when it carries no IDs ("Dell Device 1f3f"). */
   readonly subsystemText?: string | null;
+  /**
+   * When the input does not name the function's parent (lspci): what build/bus-tree.ts
+   * decides it from. `fn.parent` and `fn.hostBridge` are then left to the builder.
+   */
+  readonly parentEvidence?: ParentEvidence;
+  /**
+   * The link to show if nothing is found below this port (its slot says empty: the
+   * link status it printed is a leftover), when that differs from `fn.link`. Presence
+   * detect alone is not trusted, so the builder decides once the tree is known.
+   */
+  readonly linkIfLeaf?: LinkInfo | null;
+}
+
+/** A bridge's `Bus: primary=, secondary=, subordinate=` line as printed. */
+export interface BusLines {
+  readonly primary: number | null;
+  readonly secondary: number;
+  readonly subordinate: number | null;
+}
+
+/** What places a function in the tree when its input does not name its parent. */
+export interface ParentEvidence {
+  /** The function's own bus lines when it is a bridge that printed them; else null. */
+  readonly busLines: BusLines | null;
+  /** Its parent in the input's -t tree (null: on a root bus); absent when the tree does not list it. */
+  readonly treeParent?: string | null;
 }
 
 /** An OS device (netdev, RDMA, NVMe, block, DAX, CXL memdev...) and the PCI function it hangs below. */

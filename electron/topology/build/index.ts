@@ -1,13 +1,14 @@
 // records → Topology: the one builder every source goes through (sysfs, archive, live,
 // lspci, hwloc XML). In order: each function's ids and names (pci.ids), its OS devices,
-// port kinds from the tree's shape, the tree repaired (duplicates, missing parents,
-// loops), root complexes, locality and its rule, CPU names from MIDRs; then annotate/
-// (links, roles).
+// parents from bus evidence where the input names none (lspci), the tree repaired
+// (duplicates, missing parents, loops), port kinds from the tree's shape, root
+// complexes, locality and its rule, CPU names from MIDRs; then annotate/ (links, roles).
 // It reads nothing and parses nothing: that is sources/'s job.
 import { annotateTopology } from '../annotate';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type HostBridge, type OsDevice, type PciDevice, type Snapshot } from '../model';
 import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../records';
 import { archFromRootComplexes } from './arch';
+import { parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
 import { cpuModelFromMidr, nameCpus } from './cpus';
 import { locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
@@ -24,8 +25,8 @@ export interface BuildResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** One function's model entry: ids, names and OS devices filled in, fields kept in the record's order. */
-function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined, note: (r: PciFunctionRecord, ids: RecoveredIds) => void): PciDevice {
+/** One function's model entry: ids, names, OS devices and a parent from bus evidence filled in, fields kept in the record's order. */
+function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined, note: (r: PciFunctionRecord, ids: RecoveredIds) => void, parentOf: ReadonlyMap<string, string | null>): PciDevice {
   const f = r.fn;
   const ids = resolveIds(r);
   if (ids.problems.length > 0 || ids.recovered) note(r, ids);
@@ -33,6 +34,7 @@ function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefin
   const sub = ids.subsystemVendorId !== (f.subsystemVendorId ?? null) ? { subsystemVendorId: ids.subsystemVendorId, subsystemDeviceId: ids.subsystemDeviceId } : null;
   return {
     ...f,
+    ...(r.parentEvidence !== undefined ? { parent: parentOf.get(f.address) ?? null } : null),
     classCode: ids.classCode,
     className: f.className ?? (ids.classCode !== null ? classNameOf(ids.classCode) : null),
     vendorId: ids.vendorId,
@@ -104,16 +106,18 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const diagnostics: Diagnostic[] = [...rec.diagnostics];
   const present = new Set(rec.functions.map((f) => f.fn.address));
   const osDevs = groupOsDevices(rec.osDevices, present, (d) => diagnostics.push(d));
+  const parentOf = parentsFromBusEvidence(rec.functions, rec.path, diagnostics);
   const recovery = recoveryNotes(rec.path, diagnostics);
-  const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address), recovery.note));
+  const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address), recovery.note, parentOf));
   recovery.finish();
-  markHostBridgeFunctions(drafts);
-  refinePortKinds(drafts);
   // A damaged or hostile input (links into loops, missing bridges, repeated addresses)
   // must still be a tree.
   const tree = repairPciTree(drafts, rec.path);
   diagnostics.push(...tree.repairs);
-  const devices = locateDevices(tree.devices, rec.numaNodes);
+  const settled = settleBusEvidence(rec.functions, tree.devices);
+  markHostBridgeFunctions(settled);
+  refinePortKinds(settled);
+  const devices = locateDevices(settled, rec.numaNodes);
   const cpus = nameCpus(rec.cpus);
   const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
   const arch = rec.machine.arch === 'unknown' ? archFromRootComplexes(devices, rec.source.kind) : null;

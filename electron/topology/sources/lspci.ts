@@ -1,12 +1,13 @@
-// lspci text → records (records.ts): each function's parent from bridges' bus ranges
-// (or the -t tree), links, SR-IOV, arch hints. It reads no files, looks nothing up
-// (names and port kinds from the tree's shape are build/'s) and invents nothing lspci
-// does not show (no CPUs, no memory, no netdevs).
+// lspci text → records (records.ts): each function's facts, links, SR-IOV and what places
+// it in the tree (bus lines, -t tree position). It reads no files, builds no tree
+// (parents, root buses: build/bus-tree.ts), looks nothing up (names and port kinds from
+// the tree's shape are build/'s) and invents nothing lspci does not show (no CPUs, no
+// memory, no netdevs).
 
 import { buildTopology, type BuildResult } from '../build';
 import type { Diagnostic, LinkInfo, NumaNode, PortKind, SriovInfo } from '../model';
 import { parseLspci, type LspciParseResult, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
-import type { PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
+import type { ParentEvidence, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 
 interface Fn {
   address: string;
@@ -90,9 +91,7 @@ function buildLink(rec: LspciRecord, kind: PortKind, hasChildren: boolean): Link
   return { speed, width, maxSpeed, maxWidth, downgraded };
 }
 
-type Range = { f: Fn; sec: number; sub: number };
-
-/** Diagnostics of one lspci text, with its file name (and line) as the path. */
+/** Diagnostics of one lspci text, with its file name as the path. */
 class Notes {
   readonly list: Diagnostic[];
   constructor(readonly name: string, first: readonly Diagnostic[]) {
@@ -101,8 +100,8 @@ class Notes {
   info(message: string, address?: string): void {
     this.list.push({ severity: 'info', path: this.name, ...(address ? { address } : {}), message });
   }
-  warn(message: string, address?: string, line?: number): void {
-    this.list.push({ severity: 'warning', path: line ? `${this.name}:${line}` : this.name, ...(address ? { address } : {}), message });
+  warn(message: string, address?: string): void {
+    this.list.push({ severity: 'warning', path: this.name, ...(address ? { address } : {}), message });
   }
 }
 
@@ -142,133 +141,6 @@ function collectFunctions(parsed: LspciParseResult, n: Notes): Map<string, Fn> {
     if (missing > 0) n.warn(`${missing} function(s) of the detailed listing are missing from the -t tree`);
   }
   return fns;
-}
-
-/** Bridges' bus ranges, (domain, secondary bus) → bridge; impossible or doubled ranges are warned about and left out. */
-function bridgeRanges(all: readonly Fn[], n: Notes): { bySecondary: Map<string, Fn>; ranges: Range[]; haveBusLines: boolean } {
-  const bySecondary = new Map<string, Fn>();
-  const ranges: Range[] = [];
-  let haveBusLines = false;
-  for (const f of all) {
-    const r = f.rec;
-    const sec = r?.secondaryBus ?? null;
-    if (!r || sec === null) continue;
-    haveBusLines = true;
-    const sub = r.subordinateBus ?? sec;
-    if (sec <= f.bus || sub < sec) {
-      // e.g. a virtual root port with secondary=00 on bus 00: claiming its own bus would make a cycle.
-      n.warn(`bridge ${f.address} has an impossible bus range (primary ${hex2(r.primaryBus ?? f.bus)}, secondary ${hex2(sec)}, subordinate ${hex2(sub)}); ignored for the tree`, f.address, r.line);
-      continue;
-    }
-    if (r.primaryBus !== null && r.primaryBus !== f.bus) {
-      n.warn(`bridge ${f.address} says primary=${hex2(r.primaryBus)} but sits on bus ${hex2(f.bus)}`, f.address, r.line);
-    }
-    const key = `${f.domain}:${hex2(sec)}`;
-    const prev = bySecondary.get(key);
-    if (prev) {
-      n.warn(`bridges ${prev.address} and ${f.address} both claim bus ${key}; keeping the first`, f.address, r.line);
-      continue;
-    }
-    bySecondary.set(key, f);
-    ranges.push({ f, sec, sub });
-  }
-  return { bySecondary, ranges, haveBusLines };
-}
-
-/** The narrowest bridge range holding (domain, bus), memoised. */
-function narrowestRange(ranges: readonly Range[]): (domain: string, bus: number) => Range | null {
-  const byDomain = new Map<string, Range[]>();
-  for (const r of ranges) {
-    const list = byDomain.get(r.f.domain) ?? [];
-    list.push(r);
-    byDomain.set(r.f.domain, list);
-  }
-  const memo = new Map<string, Range | null>();
-  return (domain, bus) => {
-    const key = `${domain}:${bus}`;
-    if (memo.has(key)) return memo.get(key) ?? null;
-    let best: Range | null = null;
-    for (const r of byDomain.get(domain) ?? []) {
-      if (bus >= r.sec && bus <= r.sub && (!best || r.sub - r.sec < best.sub - best.sec)) best = r;
-    }
-    memo.set(key, best);
-    return best;
-  };
-}
-
-/**
- * Each function's parent: the bridge whose secondary bus it sits on, else the narrowest
- * range holding its bus; the -t tree decides where there are no bus lines (or they say
- * nothing) and is checked against them otherwise.
- */
-function assignParents(fns: ReadonlyMap<string, Fn>, treeEntries: readonly LspciTreeEntry[], n: Notes): Map<string, string | null> {
-  const all = [...fns.values()];
-  const { bySecondary, ranges, haveBusLines } = bridgeRanges(all, n);
-  const narrowest = narrowestRange(ranges);
-  const parentOf = new Map<string, string | null>();
-  const treeParents = new Map(treeEntries.map((t) => [t.address, t.parent] as const));
-  const useTree = treeEntries.length > 0;
-  let inRangeOnly = 0;
-  let disagreements = 0;
-  for (const f of all) {
-    let parent: string | null = null;
-    let decided = false;
-    if (haveBusLines) {
-      const b = bySecondary.get(`${f.domain}:${hex2(f.bus)}`);
-      const best = b && b.address !== f.address ? null : narrowest(f.domain, f.bus);
-      if (b && b.address !== f.address) {
-        parent = b.address;
-        decided = true;
-      } else if (best && best.f.address !== f.address) {
-        // Not a bridge's secondary bus, but inside some bridge's range: take the narrowest.
-        parent = best.f.address;
-        decided = true;
-        inRangeOnly++;
-      }
-    }
-    if (useTree && treeParents.has(f.address)) {
-      const tp = treeParents.get(f.address) ?? null;
-      if (!haveBusLines || (!decided && tp !== null)) {
-        parent = tp;
-      } else if (tp !== parent) {
-        disagreements++;
-        if (disagreements <= 5) n.warn(`-t tree puts ${f.address} under ${tp ?? 'a root bus'}, the bridges' bus ranges under ${parent ?? 'a root bus'}; using the bus ranges`, f.address);
-      }
-    }
-    parentOf.set(f.address, parent && fns.has(parent) ? parent : null);
-  }
-  if (inRangeOnly > 0) n.warn(`${inRangeOnly} function(s) sit on a bus inside a bridge's range that no bridge has as its secondary bus; attached to the narrowest such bridge`);
-  const bridgeClass = (f: Fn) => f.rec?.classId === '0604' || f.rec?.classId === '0609' || f.rec?.classId === '0607';
-  if (!haveBusLines && !useTree && all.some(bridgeClass)) {
-    n.info('no bridge bus ranges (Bus: primary=/secondary=) and no -t tree in the input: devices are kept flat under their own bus (parent null)');
-  }
-  return parentOf;
-}
-
-/** The root bus ("pci0000:00") each function descends from; a parent cycle is cut (and warned about). */
-function rootBuses(fns: ReadonlyMap<string, Fn>, parentOf: Map<string, string | null>, n: Notes): Map<string, string> {
-  const rootBus = new Map<string, string>();
-  for (const f of fns.values()) {
-    if (rootBus.has(f.address)) continue;
-    const seen = new Set<string>();
-    let cur: Fn = f;
-    for (;;) {
-      seen.add(cur.address);
-      const p = parentOf.get(cur.address) ?? null;
-      const pf = p ? fns.get(p) : undefined;
-      if (!pf || seen.has(pf.address)) {
-        if (pf && seen.has(pf.address)) {
-          n.warn(`parent cycle through ${cur.address}; cut`, cur.address);
-          parentOf.set(cur.address, null);
-        }
-        break;
-      }
-      cur = pf;
-    }
-    const rb = `pci${cur.domain}:${hex2(cur.bus)}`;
-    for (const a of seen) rootBus.set(a, rb);
-  }
-  return rootBus;
 }
 
 /** SR-IOV: VF addresses from each PF's offset/stride, proven by the VF Device ID. */
@@ -315,16 +187,21 @@ function printedNames(r: LspciRecord | null, t: LspciTreeEntry | null): { vendor
   return { vendorName: null, deviceName: null, nameText: r?.nameText ?? t?.nameText ?? null };
 }
 
-interface TreeFacts {
-  readonly parentOf: ReadonlyMap<string, string | null>;
-  readonly rootBus: ReadonlyMap<string, string>;
-  readonly hasChildren: ReadonlySet<string>;
+/** SR-IOV pairs: each VF's PF, each PF's VFs found in the listing. */
+interface VfLinks {
   readonly vfOf: ReadonlyMap<string, string>;
   readonly pfVfs: ReadonlyMap<string, string[]>;
 }
 
+/** What places a function in the tree: its own bus lines (a bridge's, from the listing) and its -t tree parent. */
+function parentEvidence(r: LspciRecord | null, t: LspciTreeEntry | null): ParentEvidence {
+  const sec = r?.secondaryBus ?? null;
+  const busLines = sec !== null ? { primary: r!.primaryBus, secondary: sec, subordinate: r!.subordinateBus } : null;
+  return t ? { busLines, treeParent: t.parent } : { busLines };
+}
+
 /** One function's record from its listing entry and tree entry. */
-function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
+function functionRecord(f: Fn, tf: VfLinks, name: string): PciFunctionRecord {
   const r = f.rec;
   const t = f.tree;
   const vendorHex = r?.vendorId ?? t?.vendorId ?? null;
@@ -334,7 +211,6 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   // lspci -v and more print the prog-if whenever it is non-zero or named (lspci.c
   // show_terse), so none printed there is 00; plain `lspci`/`-k` never print it.
   const progIf = r?.progIf ?? (r?.verbose ? '00' : null);
-  const parent = tf.parentOf.get(f.address) ?? null;
   const { portKind, portKindSource } = lspciPortKind(f, classHex);
   const numaNode = r?.numaNode ?? null;
   let sriov: SriovInfo | null = null;
@@ -345,8 +221,9 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   // which cost a runtime call each.
   const fn: { -readonly [K in keyof PciFunctionFacts]: PciFunctionFacts[K] } = {
     address: f.address,
-    parent,
-    hostBridge: tf.rootBus.get(f.address) ?? `pci${f.domain}:${hex2(f.bus)}`,
+    // Both from the bus evidence below, by build/bus-tree.ts.
+    parent: null,
+    hostBridge: null,
     numaNode,
     localCpus: null,
     localityRule: numaNode !== null ? 'imported' : 'unknown',
@@ -361,7 +238,7 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
     deviceName: nm.deviceName,
     driver: r?.driver ?? null,
     iommuGroup: r?.iommuGroup ?? null,
-    link: r ? buildLink(r, portKind, tf.hasChildren.has(f.address)) : null,
+    link: r ? buildLink(r, portKind, true) : null,
     sriov,
     osDevices: [],
     portKind,
@@ -374,7 +251,9 @@ function functionRecord(f: Fn, tf: TreeFacts, name: string): PciFunctionRecord {
   if (r) fn.capabilities = capabilityList(r);
   fn.roles = [];
   fn.roleReasons = [];
-  const rec: { -readonly [K in keyof PciFunctionRecord]: PciFunctionRecord[K] } = { fn, from: `${name}:${r?.line ?? t?.line ?? 0}`, nameText: nm.nameText };
+  const rec: { -readonly [K in keyof PciFunctionRecord]: PciFunctionRecord[K] } = { fn, from: `${name}:${r?.line ?? t?.line ?? 0}`, nameText: nm.nameText, parentEvidence: parentEvidence(r, t) };
+  // A slot that says empty: its link is a leftover, if nothing turns out to be below it.
+  if (r?.expressSlot === true && r.presenceDetect === false) rec.linkIfLeaf = buildLink(r, portKind, false);
   // Printed without IDs: what build/names.ts needs to recover them from the names.
   if (!classHex && r?.className) rec.printedProgIf = progIf;
   if (r?.subsystemName && !r.subsystemVendorId) rec.subsystemText = r.subsystemName;
@@ -398,20 +277,16 @@ function numaNodesSeen(records: readonly PciFunctionRecord[], n: Notes): NumaNod
   return nodeIds.map((id) => ({ id, cpus: '', memoryBytes: null, distances: [], kind: 'dram', kindReason: 'seen in lspci "NUMA node:" lines; lspci shows no CPUs or memory' }));
 }
 
-/** lspci text → records: functions with their parents (bus ranges or the -t tree), links, SR-IOV, arch hints. */
+/** lspci text → records: functions with what places them in the tree (bus lines, -t tree), links, SR-IOV. */
 export function readLspci(text: string, name: string): SourceRecords {
   const parsed = parseLspci(text, name);
   const n = new Notes(name, parsed.diagnostics);
   const fns = collectFunctions(parsed, n);
-  const parentOf = assignParents(fns, parsed.tree ?? [], n);
   const all = [...fns.values()];
   if (all.some((f) => f.rec?.capsDenied)) {
     n.info('captured without root ("Capabilities: <access denied>"): no PCIe port types, link state, SR-IOV, ACS/AER or CXL capabilities');
   }
-  const rootBus = rootBuses(fns, parentOf, n);
-  const { vfOf, pfVfs } = linkVfs(fns, n);
-  const hasChildren = new Set([...parentOf.values()].filter((p): p is string => p !== null));
-  const tf: TreeFacts = { parentOf, rootBus, hasChildren, vfOf, pfVfs };
+  const tf = linkVfs(fns, n);
   const functions = byAddress(all).map((f) => functionRecord(f, tf, name));
   const numaNodes = numaNodesSeen(functions, n);
   return {

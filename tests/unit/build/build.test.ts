@@ -118,6 +118,61 @@ describe('buildTopology: the tree', () => {
   });
 });
 
+describe('buildTopology: parents from bus evidence (inputs that name no parent, as lspci)', () => {
+  const onBus = (address: string, evidence: PciFunctionRecord['parentEvidence'], extra: Partial<PciFunctionFacts> = {}, rec: Partial<PciFunctionRecord> = {}): PciFunctionRecord => {
+    const r = fn(address, null, { hostBridge: null, ...extra });
+    return { ...r, ...rec, parentEvidence: evidence };
+  };
+  const lines = (primary: number, secondary: number, subordinate: number) => ({ busLines: { primary, secondary, subordinate } });
+
+  it('a function sits below the bridge whose secondary bus it is on, else the narrowest range holding its bus; root buses from the chain top', () => {
+    const { topology: t, diagnostics } = buildTopology(
+      records([
+        onBus('0000:00:01.0', lines(0, 1, 5), { classCode: '0x060400', portKind: 'pci-bridge' }),
+        onBus('0000:01:00.0', lines(1, 2, 3), { classCode: '0x060400', portKind: 'pci-bridge' }),
+        onBus('0000:02:00.0', { busLines: null }),
+        onBus('0000:03:00.0', { busLines: null }), // no bridge has 03 as its secondary bus: 01:00.0's 02-03 is the narrowest
+        onBus('0000:04:00.0', { busLines: null }), // only 00:01.0's 01-05 holds it
+        onBus('0000:40:00.0', { busLines: null }), // no range: on a root bus of its own
+      ]),
+    );
+    const at = new Map(t.pci.devices.map((d) => [d.address, [d.parent, d.hostBridge]] as const));
+    expect(at.get('0000:00:01.0')).toEqual([null, 'pci0000:00']);
+    expect(at.get('0000:01:00.0')).toEqual(['0000:00:01.0', 'pci0000:00']);
+    expect(at.get('0000:02:00.0')).toEqual(['0000:01:00.0', 'pci0000:00']);
+    expect(at.get('0000:03:00.0')).toEqual(['0000:01:00.0', 'pci0000:00']);
+    expect(at.get('0000:04:00.0')).toEqual(['0000:00:01.0', 'pci0000:00']);
+    expect(at.get('0000:40:00.0')).toEqual([null, 'pci0000:40']);
+    expect(diagnostics.some((d) => /2 function\(s\) sit on a bus inside a bridge's range/.test(d.message))).toBe(true);
+    expect(t.pci.devices.find((d) => d.address === '0000:00:01.0')?.portKind).toBe('root-port');
+  });
+
+  it('the -t tree decides where there are no bus lines; a loop made of tree and bus evidence is cut by the one tree repair', () => {
+    const { topology: t, diagnostics } = buildTopology(
+      records([
+        // 00:01.0 claims buses 01-05; the (hostile) tree puts it below 02:00.0, which sits inside that range.
+        onBus('0000:00:01.0', { ...lines(0, 1, 5), treeParent: '0000:02:00.0' }, { classCode: '0x060400', portKind: 'pci-bridge' }),
+        onBus('0000:02:00.0', { busLines: null, treeParent: null }, { classCode: '0x060400', portKind: 'pci-bridge' }),
+      ]),
+    );
+    const parent = new Map(t.pci.devices.map((d) => [d.address, d.parent] as const));
+    expect(parent.get('0000:02:00.0')).toBe('0000:00:01.0');
+    expect(parent.get('0000:00:01.0')).toBeNull();
+    expect(diagnostics.some((d) => d.severity === 'warning' && /loop/.test(d.message) && d.address === '0000:00:01.0')).toBe(true);
+    expect(t.pci.devices.every((d) => d.hostBridge === 'pci0000:00')).toBe(true);
+  });
+
+  it("a port whose slot says empty keeps the printed link while something is listed below it, and takes the record's leaf link otherwise", () => {
+    const printed = { speed: '2.5 GT/s', width: 1, maxSpeed: '16 GT/s', maxWidth: 16, downgraded: true };
+    const leaf = { speed: null, width: null, maxSpeed: '16 GT/s', maxWidth: 16, downgraded: false };
+    const port = (address: string, sec: number) => onBus(address, lines(0, sec, sec), { classCode: '0x060400', portKind: 'root-port', link: printed }, { linkIfLeaf: leaf });
+    const { topology: t } = buildTopology(records([port('0000:00:01.0', 1), port('0000:00:02.0', 2), onBus('0000:01:00.0', { busLines: null })]));
+    const link = new Map(t.pci.devices.map((d) => [d.address, d.link] as const));
+    expect(link.get('0000:00:01.0')).toMatchObject({ speed: '2.5 GT/s', width: 1 });
+    expect(link.get('0000:00:02.0')).toMatchObject({ speed: null, width: null, downgraded: false });
+  });
+});
+
 describe('buildTopology: locality and its rule', () => {
   it('numa_node first, else the one node holding all local CPUs, else the parent bridge; unknown otherwise', () => {
     const { topology: t } = buildTopology(
