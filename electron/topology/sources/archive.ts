@@ -198,6 +198,11 @@ class EntryCollector {
     node.entry = e;
   }
   private consider(p: string): void {
+    // A path can only give a shallower top if one of its first topDepth components is
+    // sys or proc (its candidate is the folder before the last of them): once the top
+    // is found, most paths are ruled out by this prefix test alone.
+    if (this.topDepth === 0) return;
+    if (this.topDepth !== Infinity && !hasSysOrProcWithin(p, this.topDepth)) return;
     const cand = sysOrProcParent(p);
     if (cand === null) return;
     let d = 0;
@@ -254,6 +259,20 @@ export function sysOrProcParent(p: string): string | null {
   const at = Math.max(lastComponent(p, '/sys'), lastComponent(p, '/proc'));
   if (at >= 0) return p.slice(0, at);
   return startsComponent(p, 'sys') || startsComponent(p, 'proc') ? '' : null;
+}
+
+/** Is one of the first `n` components of `p` "sys" or "proc"? */
+function hasSysOrProcWithin(p: string, n: number): boolean {
+  let start = 0;
+  for (let k = 0; k < n; k += 1) {
+    const end = p.indexOf('/', start);
+    const stop = end < 0 ? p.length : end;
+    const len = stop - start;
+    if ((len === 3 && p.startsWith('sys', start)) || (len === 4 && p.startsWith('proc', start))) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** Index of the last "/name" that is a whole component (followed by "/" or the end), or -1. */
