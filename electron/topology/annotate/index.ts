@@ -1,3 +1,3 @@
-// Derived facts, recomputable from the plain model: roles with reasons, locality
-// fill-in from parents, port kinds. Pure; reads nothing.
+// Derived facts, recomputable from the built model: link health and roles with their
+// reasons. Pure; reads nothing. Locality and port kinds are build/'s.
 export { annotateTopology } from './annotate';

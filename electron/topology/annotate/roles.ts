@@ -3,10 +3,8 @@
 // lists, OS devices, SR-IOV and port kind. Nothing is typed in by hand per device, and a
 // reason says what the input could not record (hwloc XML and NCCL files record no driver)
 // rather than implying the device has none.
+import { USERSPACE_DRIVERS } from '../drivers';
 import type { PciDevice, RoleReason } from '../model';
-
-/** Drivers that hand a device to userspace (DPDK/SPDK/VFIO). */
-export const USERSPACE_DRIVERS: ReadonlySet<string> = new Set(['vfio-pci', 'uio_pci_generic', 'igb_uio']);
 
 /**
  * Kernel drivers of NICs that DPDK has a poll-mode driver for (doc.dpdk.org "Network
