@@ -5,7 +5,7 @@
 import type { LoadedTopology, MenuCommand, TopolensApi } from '../../electron/ipc';
 import { exportFileName } from '../../electron/ipc';
 import type { PciDevice } from '../../electron/topology/model';
-import { deviceTitle, describeLink } from '../../electron/topology/export/describe';
+import { deviceTitle, describeLink, driverText, noDriversReason } from '../../electron/topology/export/describe';
 import type { SceneOptions } from '../../electron/topology/view/scene';
 import { ROLE_ORDER, ROLE_STYLE, type ThemeName, type ViewRole } from '../../electron/topology/view/style';
 import { createApi } from './api';
@@ -341,7 +341,7 @@ function tooltipText(id: string): string {
     const link = describeLink(d.link);
     return [
       `${d.address}  ${deviceTitle(d)}`,
-      `driver: ${d.driver ?? 'none'} · NUMA ${d.numaNode ?? 'unknown'}${d.localCpus ? ` · CPUs ${d.localCpus}` : ''}`,
+      `driver: ${driverText(d, state.loaded ? noDriversReason(state.loaded.snapshot) : null)} · NUMA ${d.numaNode ?? 'unknown'}${d.localCpus ? ` · CPUs ${d.localCpus}` : ''}`,
       os ? `OS devices: ${os}` : '',
       link ? `link: ${link}` : '',
       d.roles.length ? `roles: ${d.roles.join(', ')}` : '',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driversRecorded, noDriversReason } from '../../electron/topology/export/describe';
 import { loadInput } from '../../electron/topology/load';
 import type { PciDevice, Snapshot } from '../../electron/topology/model';
 import { allFixtures, CHROMIUM, CHROMIUM_ARGS, fixtureSlug, REPO, startServeProcess, type Served } from './fixtures';
@@ -151,7 +152,8 @@ describe('topolens serve in Chromium: every fixture', () => {
       const dev = pickDevice(t, new Set(drawn))!;
       await clickNode(dev.address);
       await expect.poll(() => page.locator('[data-testid=details-address]').textContent()).toBe(dev.address);
-      expect(await page.locator('[data-testid=details-driver]').textContent()).toBe(dev.driver ?? 'none (unbound)');
+      // An input that records no drivers (hwloc XML, lspci without -k) says so instead of "unbound".
+      expect(await page.locator('[data-testid=details-driver]').textContent()).toBe(dev.driver ?? (driversRecorded(t) ? 'none (unbound)' : `not recorded (${noDriversReason(t)})`));
       expect(await page.locator('[data-testid=details-numa]').textContent()).toBe(dev.numaNode === null ? 'unknown' : String(dev.numaNode));
       await page.screenshot({ path: join(SHOTS, `${fixtureSlug(file)}.selected.png`) });
 

@@ -2,6 +2,7 @@
 // the UI: device labels, link health, byte sizes. Pure.
 import type { LinkInfo, PciDevice, PortKind, Snapshot } from '../model';
 import { parseCpuList } from '../parse/cpulist';
+import { carriedFields } from '../compare/diff';
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '?';
@@ -108,4 +109,26 @@ export function machineLine(t: Snapshot): string {
   const parts = [m.hostname ?? 'unknown host', m.arch === 'aarch64' ? 'AArch64 (aarch64)' : m.arch];
   if (m.cpuModel) parts.push(m.cpuModel);
   return parts.join(' · ');
+}
+
+/**
+ * Whether the input records drivers: not hwloc or NCCL XML, nor lspci without -k (a -tv
+ * tree included), by the rule compare uses for the fields a format carries (an lspci -k
+ * listing only "Kernel modules" still says no driver is in use). Where it does not, a
+ * missing driver is unknown, not "no driver".
+ */
+export function driversRecorded(t: Snapshot): boolean {
+  return carriedFields(t).has('driver') || t.pci.devices.some((d) => (d.kernelModules?.length ?? 0) > 0);
+}
+
+/** Why a function's driver is unknown ("hwloc XML records no drivers"); null when the input records drivers. */
+export function noDriversReason(t: Snapshot): string | null {
+  if (driversRecorded(t)) return null;
+  const by: Partial<Record<string, string>> = { 'hwloc-xml': 'hwloc XML records no drivers', 'nccl-xml': 'NCCL topology XML records no drivers', lspci: 'lspci without -k records no drivers' };
+  return by[t.source.kind] ?? 'the input records no drivers';
+}
+
+/** A function's driver for the details and tooltips: without one, "none (unbound)" only where the input records drivers. */
+export function driverText(d: PciDevice, noDrivers: string | null): string {
+  return d.driver ?? (noDrivers ? `not recorded (${noDrivers})` : 'none (unbound)');
 }

@@ -2,7 +2,7 @@
 // node its root complexes, bridges and functions with drivers, OS devices, link
 // health and roles. Plain text; colour is the CLI's business.
 import type { PciDevice, Snapshot } from '../model';
-import { cpuCount, describeLink, deviceTitle, formatBytes, machineLine, PORT_KIND_LABEL, roleCounts, shortClass } from './describe';
+import { cpuCount, describeLink, deviceTitle, driversRecorded, formatBytes, machineLine, PORT_KIND_LABEL, roleCounts, shortClass } from './describe';
 import { buildTree, type NumaGroup, type RootComplex, type TreeNode } from './tree';
 
 export interface TextOptions {
@@ -39,11 +39,13 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
 }
 
 /** "+ 64 VFs 0000:3b:02.0 … 0000:3b:09.7: iavf ×60, vfio-pci ×4 (--all lists them)" */
-function vfSummary(vfs: PciDevice[]): string {
-  const drivers = new Map<string, number>();
-  for (const v of vfs) drivers.set(v.driver ?? 'no driver', (drivers.get(v.driver ?? 'no driver') ?? 0) + 1);
+function vfSummary(vfs: PciDevice[], drivers: boolean): string {
+  const byDriver = new Map<string, number>();
+  for (const v of vfs) byDriver.set(v.driver ?? 'no driver', (byDriver.get(v.driver ?? 'no driver') ?? 0) + 1);
   const range = vfs.length > 1 ? `${vfs[0]!.address} … ${vfs[vfs.length - 1]!.address}` : vfs[0]!.address;
-  return `+ ${vfs.length} VF${vfs.length === 1 ? '' : 's'} ${range}: ${[...drivers].map(([d, c]) => `${d} ×${c}`).join(', ')} (--all lists them)`;
+  // An input without drivers (hwloc XML...) says nothing of them rather than "no driver".
+  const which = drivers ? `: ${[...byDriver].map(([d, c]) => `${d} ×${c}`).join(', ')}` : '';
+  return `+ ${vfs.length} VF${vfs.length === 1 ? '' : 's'} ${range}${which} (--all lists them)`;
 }
 
 function interesting(n: TreeNode): boolean {
@@ -117,6 +119,7 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
   const groups = buildTree(t);
   const fragments = findFragments(groups);
   const moved = new Set([...fragments.values()].flat().map((f) => f.root.device.address));
+  const drivers = driversRecorded(t);
   if (fragments.has(null) && !groups.some((g) => g.node === null)) groups.push({ node: null, complexes: [] });
   const walk = (list: TreeNode[], prefix: string, node: number | null) => {
     // Without --all, a PF's virtual functions fold into one summary line under it.
@@ -141,7 +144,7 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
       }
       out.push(`${prefix}${last ? '└─ ' : '├─ '}${deviceLine(d, node)}`);
       const vfs = vfsOf.get(d.address);
-      if (vfs) out.push(`${prefix}${last ? '   ' : '│  '}${vfSummary(vfs)}`);
+      if (vfs) out.push(`${prefix}${last ? '   ' : '│  '}${vfSummary(vfs, drivers)}`);
       walk(n.children, `${prefix}${last ? '   ' : '│  '}`, node);
     });
   };

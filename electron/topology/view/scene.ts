@@ -6,7 +6,7 @@
 // joined by a cross-box edge). Pure; positions are layout.ts's job, drawing is the
 // renderer's / svg.ts's.
 import type { Machine, NumaNode, PciDevice, Snapshot } from '../model';
-import { cpuCount, describeLink, formatBytes, linkLabel, PORT_KIND_LABEL, shortClass } from '../export/describe';
+import { cpuCount, describeLink, driversRecorded, formatBytes, linkLabel, PORT_KIND_LABEL, shortClass } from '../export/describe';
 import { buildTree, type TreeNode } from '../export/tree';
 import { FONT, primaryRole, viewRoles, type ViewRole } from './style';
 
@@ -152,17 +152,15 @@ const PORT_KINDS = new Set(['root-port', 'switch-upstream', 'switch-downstream',
 /** Ports and bridges repeat long names ("Xeon E5/Core i7 IIO PCI Express Root Port 1b"): their labels are kept narrower. */
 const PORT_LINE = 24;
 
-export function deviceLines(d: PciDevice): string[] {
+export function deviceLines(d: PciDevice, driversRecorded = true): string[] {
   const port = PORT_KINDS.has(d.portKind);
   const kind = SHORT_PORT_KIND[d.portKind] ?? (PORT_KIND_LABEL[d.portKind] || shortClass(d));
   const lines = [clip(`${shortAddress(d.address)} ${kind}`)];
   lines.push(clip(deviceName(d), port ? PORT_LINE : MAX_LINE));
   const os = d.osDevices.map((o) => o.name);
   // A port without a driver says nothing by it (lspci/XML inputs often have no drivers at all).
-  if (!port || d.driver || d.driverOverride || os.length) {
-    const drv = d.driver ?? (d.driverOverride ? `override ${d.driverOverride}` : 'no driver');
-    lines.push(clip([drv, ...os].join(' · ')));
-  }
+  const drv = d.driver ?? (d.driverOverride ? `override ${d.driverOverride}` : driversRecorded ? 'no driver' : null);
+  if ((!port || d.driver || d.driverOverride || os.length) && (drv || os.length)) lines.push(clip([...(drv ? [drv] : []), ...os].join(' · ')));
   if (d.link?.downgraded) lines.push(clip(`⚠ ${shortLink(d.link)}`));
   else if (d.link && d.portKind === 'endpoint' && linkLabel(d.link)) lines.push(clip(linkLabel(d.link)));
   if (d.sriov && !d.sriov.physfn && (d.sriov.totalVfs ?? 0) > 0) lines.push(clip(d.sriov.numVfs === null && !d.sriov.vfs.length ? `SR-IOV up to ${d.sriov.totalVfs} VFs` : `SR-IOV ${d.sriov.numVfs ?? d.sriov.vfs.length}/${d.sriov.totalVfs} VFs`));
@@ -177,12 +175,12 @@ export function shortLink(l: NonNullable<PciDevice['link']>): string {
   return [w, sp].filter(Boolean).join(' · ') || describeLink(l);
 }
 
-export function deviceClasses(d: PciDevice): string[] {
+export function deviceClasses(d: PciDevice, driversRecorded = true): string[] {
   const c = ['device', `prim-${primaryRole(d)}`, ...viewRoles(d).map((r) => `role-${r}`), `port-${d.portKind}`];
   c.push(d.numaNode === null ? 'numa-unknown' : `numa-${d.numaNode}`);
   if (d.link?.downgraded) c.push('link-downgraded');
   if (d.numaNode === null || d.localityRule === 'unknown') c.push('locality-unknown');
-  if (!d.driver) c.push('unbound');
+  if (!d.driver && driversRecorded) c.push('unbound');
   return c;
 }
 
@@ -220,9 +218,9 @@ export function numaGroupId(node: number | null): string {
   return node === null ? 'numa:unknown' : `numa:${node}`;
 }
 
-/** "iavf ×48 · vfio-pci ×16": drivers of a set of functions, most common first. */
-export function driverSummary(devs: readonly PciDevice[]): string {
-  return countSummary(devs.map((d) => d.driver ?? 'no driver'));
+/** "iavf ×48 · vfio-pci ×16": drivers of a set of functions, most common first; "" when the input records none. */
+export function driverSummary(devs: readonly PciDevice[], driversRecorded = true): string {
+  return driversRecorded ? countSummary(devs.map((d) => d.driver ?? 'no driver')) : '';
 }
 
 function countSummary(items: readonly string[]): string {
@@ -339,6 +337,8 @@ class SceneBuilder {
   private readonly expandedGroups: Set<string>;
   private readonly fold: boolean;
   private readonly role: string | null;
+  /** False when the input records no drivers (see driversNotRecorded). */
+  private readonly drivers: boolean;
 
   constructor(
     private readonly t: Snapshot,
@@ -351,6 +351,7 @@ class SceneBuilder {
     this.role = opts.role ?? null;
     this.fold = (opts.foldPlatform ?? true) && this.role === null;
     this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+    this.drivers = driversRecorded(t);
     // VF → PF, from either side of the relation; only PFs that exist in the model count.
     for (const d of t.pci.devices) {
       for (const vf of d.sriov?.vfs ?? []) if (this.byAddr.has(vf)) this.pfOf.set(vf, d.address);
@@ -425,12 +426,12 @@ class SceneBuilder {
   emit(p: Pending, parent: SceneNode | null, cid: string, home: string): void {
     const d = p.d;
     const box = numaGroupId(d.numaNode);
-    const classes = deviceClasses(d);
+    const classes = deviceClasses(d, this.drivers);
     if (p.context) classes.push('context');
     if (p.via.length) classes.push('via-hidden');
     const unitRoot = !parent || parent.group !== box;
     const frame = unitRoot ? this.frame(cid, box, home) : null;
-    const lines = deviceLines(d);
+    const lines = deviceLines(d, this.drivers);
     const n: SceneNode = { id: d.address, kind: 'device', group: box, parent: parent?.id ?? frame!.id, children: [], lines, classes, role: primaryRole(d), address: d.address, numaNode: d.numaNode, via: p.via, title: `${d.address} ${deviceName(d)}`, ...boxSize(lines) };
     this.nodes.push(n);
     if (frame) frame.units!.push(n.id);
@@ -475,7 +476,7 @@ class SceneBuilder {
     this.hidden.folded.push(...members);
     const where = parent ? shortAddress(parent.id) : cid;
     const classes = [...new Set(devs.map((d) => shortClass(d)))];
-    const lines = [clip(`${devs.length} platform functions`), clip(driverSummary(devs)), clip(countSummary(devs.map((d) => shortClass(d))))];
+    const lines = [clip(`${devs.length} platform functions`), clip(driverSummary(devs, this.drivers)), clip(countSummary(devs.map((d) => shortClass(d))))].filter(Boolean);
     const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
     const n: SceneNode = { id, kind: 'fold', group: box, parent: parent?.id ?? null, children: [], lines, classes: ['fold', 'prim-bridge', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: 'bridge', address: null, numaNode: numa, members, title: `Platform functions of ${where} (${classes.length} kinds)`, ...boxSize(lines) };
     this.nodes.push(n);
@@ -503,7 +504,7 @@ class SceneBuilder {
       const members = devs.map((d) => d.address);
       this.hidden.collapsedVfs.push(...members);
       const roles = roleSummary(devs);
-      const lines = [clip(`${devs.length} VF${devs.length === 1 ? '' : 's'} of ${shortAddress(pf.id)}`), clip(driverSummary(devs))];
+      const lines = [clip(`${devs.length} VF${devs.length === 1 ? '' : 's'} of ${shortAddress(pf.id)}`), clip(driverSummary(devs, this.drivers))].filter(Boolean);
       if (roles) lines.push(clip(roles));
       const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
       this.nodes.push({ id, kind: 'vf-group', group: box, parent: pf.id, children: [], lines, classes: ['vf-group', 'prim-sriov-vf'], role: 'sriov-vf', address: null, numaNode: numa, vfs: members, members, pf: pf.id, title: `${devs.length} VFs of ${pf.id}: ${shortAddress(members[0]!)}…${shortAddress(members[members.length - 1]!)}`, ...boxSize(lines) });

@@ -2,7 +2,7 @@
 // field a newer snapshot adds), with locality explained and roles with their reasons;
 // PF/VF/parent addresses are links. Also NUMA node, root complex and machine details.
 import type { LocalityRule, PciDevice, Snapshot } from '../../../electron/topology/model';
-import { cpuCount, describeLink, deviceTitle, formatBytes, linkDetails, PORT_KIND_LABEL } from '../../../electron/topology/export/describe';
+import { cpuCount, describeLink, deviceTitle, driverText, formatBytes, linkDetails, noDriversReason, PORT_KIND_LABEL } from '../../../electron/topology/export/describe';
 import { archLine, type SceneNode } from '../../../electron/topology/view/scene';
 import { clear, h } from './dom';
 
@@ -48,7 +48,7 @@ export function renderDevice(el: HTMLElement, d: PciDevice, t: Snapshot, cb: Det
   ];
   if (d.subsystemVendorId || d.subsystemDeviceId) rows.push(['Subsystem', `${d.subsystemVendorId ?? 'unknown'}:${d.subsystemDeviceId ?? 'unknown'}`]);
   if (d.revision) rows.push(['Revision', d.revision]);
-  rows.push(['Driver', h('span', { 'data-testid': 'details-driver' }, d.driver ?? 'none (unbound)')]);
+  rows.push(['Driver', h('span', { 'data-testid': 'details-driver' }, driverText(d, noDriversReason(t)))]);
   if (d.driverOverride) rows.push(['driver_override', d.driverOverride]);
   rows.push(['Port kind', `${PORT_KIND_LABEL[d.portKind] || 'endpoint'}${d.portKindSource ? ` (from ${d.portKindSource})` : ''}`]);
   if (d.slot) rows.push(['Slot', d.slot]);
@@ -159,6 +159,7 @@ export function renderGroup(el: HTMLElement, n: SceneNode, t: Snapshot, cb: Deta
   clear(el);
   el.append(h('h2', { 'data-testid': 'details-title' }, n.title ?? n.lines[0] ?? n.id));
   const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
+  const unrecorded = noDriversReason(t) !== null;
   const rows: Row[] = [];
   if (n.pf) rows.push(['PF', addrLink(n.pf, cb)]);
   rows.push(['Summary', n.lines.slice(1).join(' · ') || n.lines[0] || '']);
@@ -167,7 +168,7 @@ export function renderGroup(el: HTMLElement, n: SceneNode, t: Snapshot, cb: Deta
   const list = h('ul', { class: 'members', 'data-testid': 'details-members' });
   for (const a of n.members ?? []) {
     const d = byAddr.get(a);
-    list.append(h('li', {}, addrLink(a, cb), d ? ` ${d.deviceName ?? d.className ?? ''} · ${d.driver ?? 'no driver'}${d.osDevices.length ? ` · ${d.osDevices.map((o) => o.name).join(', ')}` : ''}` : ''));
+    list.append(h('li', {}, addrLink(a, cb), d ? ` ${d.deviceName ?? d.className ?? ''} · ${d.driver ?? (unrecorded ? 'driver not recorded' : 'no driver')}${d.osDevices.length ? ` · ${d.osDevices.map((o) => o.name).join(', ')}` : ''}` : ''));
   }
   el.append(h('h3', {}, 'Members (click to open the group and select)'), list);
 }
