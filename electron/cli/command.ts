@@ -5,6 +5,7 @@
 // are listed in commands/index.ts. A command module stays small: heavy code (the
 // engine, exporters, the server) is loaded with `await import(...)` inside run().
 import type { ParseArgsConfig } from 'node:util';
+import type { PciDevice, Snapshot } from '../topology/model';
 
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -57,4 +58,53 @@ export function usageText(synopsis: string, about: string, flags: ReadonlyArray<
   const all = [...flags, ['-h, --help', 'this help'] as const];
   const width = Math.max(...all.map(([f]) => f.length));
   return [`Usage: ${synopsis}`, '', about, '', 'Options:', ...all.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`), ''].join('\n');
+}
+
+// Shared by the commands that write a report (show, export, matrix, advise, check, diff,
+// fleet): the -f/-o/--force flags, their help lines, the format check and the write.
+
+/** -o/--output and --force: where a report goes. */
+export const OUTPUT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  force: { type: 'boolean' },
+} as const satisfies CommandOptions;
+
+/** -f/--format with the output flags. */
+export const REPORT_OPTIONS = { format: { type: 'string', short: 'f' }, ...OUTPUT_OPTIONS } as const satisfies CommandOptions;
+
+/** Help lines of -o and --force. */
+export const OUTPUT_HELP: ReadonlyArray<readonly [string, string]> = [
+  ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
+  ['--force', 'replace FILE if it exists'],
+];
+
+/** Help lines of -f (what it takes, `about`) and the output flags. */
+export function reportHelp(about: string): ReadonlyArray<readonly [string, string]> {
+  return [['-f, --format F', about], ...OUTPUT_HELP];
+}
+
+/** The --format value when it is one of `formats` (else `fallback` when absent); a UsageError naming them otherwise. */
+export function formatFlag<F extends string>(args: CommandArgs, formats: readonly F[], fallback: F): F {
+  const format = stringFlag(args, 'format') ?? fallback;
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${formats.join(', ')})`);
+  return format as F;
+}
+
+/** Writes a report where -o/--force say (standard output by default). */
+export function emitReport(io: CommandIo, args: CommandArgs, text: string | Uint8Array): Promise<void> {
+  return io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
+}
+
+/** The topology of one INPUT (undefined: this machine); the engine is loaded on first use. */
+export async function loadTopology(input: string | undefined): Promise<Snapshot> {
+  const { loadInput } = await import('../topology/load');
+  return (await loadInput(input)).topology;
+}
+
+/** The functions `--devices SEL` chooses (SEL undefined: the selector's default); a UsageError naming what matched nothing. */
+export async function selectOrRefuse(topology: Snapshot, sel: string | undefined): Promise<readonly PciDevice[]> {
+  const { selectDevices, SELECTOR_HELP } = await import('../topology/answers/select');
+  const r = selectDevices(topology, sel);
+  if (r.unmatched.length) throw new UsageError(`--devices: no device matches ${r.unmatched.map((s) => `"${s}"`).join(', ')} (${SELECTOR_HELP})`);
+  return r.devices;
 }

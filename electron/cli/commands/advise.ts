@@ -1,9 +1,7 @@
 // `topolens advise [INPUT] --devices SEL`: DPDK/SPDK placement for the chosen devices
 // (node, cores, EAL arguments, core mask, hugepages, bind commands, warnings). Argument
 // handling only; the answer is topology/answers/advise's. It runs nothing.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-const FORMATS = ['text', 'json'] as const;
+import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, selectOrRefuse, stringFlag, usageText, UsageError, type Command } from '../command';
 
 function positiveInt(v: string | undefined, flag: string, fallback: number): number {
   if (v === undefined) return fallback;
@@ -26,35 +24,26 @@ export const advise: Command = {
       ['-d, --devices SEL', 'addresses, OS device names, roles (dpdk, nvme, rdma...), net; comma-separated (required)'],
       ['-c, --cores N', 'polling cores wanted (default 2)'],
       ['--mem MB', 'hugepage memory per process in MiB (default 1024)'],
-      ['-f, --format F', 'text (default) or json: {"devices","numaNode","cores","dpdk","spdk","hugepages","commands","warnings"}'],
-      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
-      ['--force', 'replace FILE if it exists'],
+      ...reportHelp('text (default) or json: {"devices","numaNode","cores","dpdk","spdk","hugepages","commands","warnings"}'),
     ],
   ),
   options: {
     devices: { type: 'string', short: 'd' },
     cores: { type: 'string', short: 'c' },
     mem: { type: 'string' },
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
+    ...REPORT_OPTIONS,
   },
   maxPositionals: 1,
   async run(args, io) {
-    const format = stringFlag(args, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
+    const format = formatFlag(args, ['text', 'json'], 'text');
     const selText = stringFlag(args, 'devices');
     if (!selText) throw new UsageError('advise needs --devices SEL (the devices one process will drive)');
     const cores = positiveInt(stringFlag(args, 'cores'), '--cores', 2);
     const memMb = positiveInt(stringFlag(args, 'mem'), '--mem', 1024);
-    const { loadInput } = await import('../../topology/load');
-    const { selectDevices, SELECTOR_HELP } = await import('../../topology/answers/select');
     const a = await import('../../topology/answers/advise');
-    const { topology } = await loadInput(args.positionals[0]);
-    const sel = selectDevices(topology, selText);
-    if (sel.unmatched.length) throw new UsageError(`--devices: no device matches ${sel.unmatched.map((s) => `"${s}"`).join(', ')} (${SELECTOR_HELP})`);
-    const advice = a.advise(topology, sel.devices, { cores, memMb });
-    await io.emit(format === 'json' ? a.adviceJson(advice) : a.adviceText(advice), stringFlag(args, 'output'), boolFlag(args, 'force'));
+    const topology = await loadTopology(args.positionals[0]);
+    const advice = a.advise(topology, await selectOrRefuse(topology, selText), { cores, memMb });
+    await emitReport(io, args, format === 'json' ? a.adviceJson(advice) : a.adviceText(advice));
     return 0;
   },
 };

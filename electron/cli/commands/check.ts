@@ -1,9 +1,7 @@
 // `topolens check [INPUT] [--for dpdk|spdk]`: health findings with device, evidence and
 // what to do. Argument handling only; the findings are topology/answers/check's.
 // Exit status: 0 no warnings, 1 warnings, 2 unusable input.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-const FORMATS = ['text', 'json'] as const;
+import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, selectOrRefuse, stringFlag, usageText, UsageError, type Command } from '../command';
 
 export const check: Command = {
   name: 'check',
@@ -21,37 +19,26 @@ export const check: Command = {
     [
       ['--for W', 'dpdk: report NICs on kernel drivers; spdk: NVMe controllers on kernel drivers'],
       ['-d, --devices SEL', 'only findings about these devices (see topolens matrix --help)'],
-      ['-f, --format F', 'text (default) or json: {"findings":[{"severity","check","device","devices","message","evidence","action"}],"warnings"}'],
-      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
-      ['--force', 'replace FILE if it exists'],
+      ...reportHelp('text (default) or json: {"findings":[{"severity","check","device","devices","message","evidence","action"}],"warnings"}'),
     ],
   ),
   options: {
     for: { type: 'string' },
     devices: { type: 'string', short: 'd' },
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
+    ...REPORT_OPTIONS,
   },
   maxPositionals: 1,
   async run(args, io) {
-    const format = stringFlag(args, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
+    const format = formatFlag(args, ['text', 'json'], 'text');
     const forWhat = stringFlag(args, 'for');
     if (forWhat !== undefined && forWhat !== 'dpdk' && forWhat !== 'spdk') throw new UsageError(`--for wants dpdk or spdk (got "${forWhat}")`);
-    const { loadInput } = await import('../../topology/load');
-    const { selectDevices, SELECTOR_HELP } = await import('../../topology/answers/select');
     const c = await import('../../topology/answers/check');
-    const { topology } = await loadInput(args.positionals[0]);
-    let scope: string[] | null = null;
+    const topology = await loadTopology(args.positionals[0]);
     const selText = stringFlag(args, 'devices');
-    if (selText) {
-      const sel = selectDevices(topology, selText);
-      if (sel.unmatched.length) throw new UsageError(`--devices: no device matches ${sel.unmatched.map((s) => `"${s}"`).join(', ')} (${SELECTOR_HELP})`);
-      scope = sel.devices.map((d) => d.address);
-    }
+    // No --devices: every finding (not the selector's default set).
+    const scope = selText ? (await selectOrRefuse(topology, selText)).map((d) => d.address) : null;
     const r = c.checkTopology(topology, { for: forWhat ?? null, devices: scope });
-    await io.emit(format === 'json' ? c.checkJson(r) : c.checkText(r), stringFlag(args, 'output'), boolFlag(args, 'force'));
+    await emitReport(io, args, format === 'json' ? c.checkJson(r) : c.checkText(r));
     return r.exitCode;
   },
 };

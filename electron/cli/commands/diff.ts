@@ -1,9 +1,7 @@
 // `topolens diff A B`: what changed between two inputs of any kind (live, capture,
 // sysfs folder, snapshot, lspci, hwloc XML). Argument handling only; the comparison is
 // compare/diff's. Exit status like diff(1): 0 identical, 1 different, 2 trouble.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-const FORMATS = ['text', 'json'] as const;
+import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, usageText, UsageError, type Command } from '../command';
 
 export const diff: Command = {
   name: 'diff',
@@ -18,27 +16,19 @@ export const diff: Command = {
       'Exit status: 0 identical, 1 different, 2 trouble.',
     ].join('\n'),
     [
-      ['-f, --format F', 'text (default) or json: {"added","removed","changed":[{"address","field","before","after"}],"machine","moved","notCompared"}'],
-      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
-      ['--force', 'replace FILE if it exists'],
+      ...reportHelp('text (default) or json: {"added","removed","changed":[{"address","field","before","after"}],"machine","moved","notCompared"}'),
     ],
   ),
-  options: {
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
-  },
+  options: REPORT_OPTIONS,
   maxPositionals: 2,
   async run(args, io) {
-    const format = stringFlag(args, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
+    const format = formatFlag(args, ['text', 'json'], 'text');
     if (args.positionals.length !== 2) throw new UsageError(`diff takes two inputs, A and B (got ${args.positionals.length})`);
-    const { loadInput } = await import('../../topology/load');
     const { diffSnapshots, isIdentical } = await import('../../topology/compare/diff');
-    const [a, b] = await Promise.all(args.positionals.map(async (p) => (await loadInput(p)).topology));
+    const [a, b] = await Promise.all(args.positionals.map(loadTopology));
     const d = diffSnapshots(a!, b!);
     const text = format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : (await import('../../topology/compare/format')).formatDiffText(d, a!, b!);
-    await io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
+    await emitReport(io, args, text);
     return isIdentical(d) ? 0 : 1;
   },
 };

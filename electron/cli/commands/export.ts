@@ -1,6 +1,6 @@
 // `topolens export [INPUT] --format F`: the snapshot (contract v1) or another format.
 // Argument handling only; each format is its exporter's, loaded on the path that needs it.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
+import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, usageText, UsageError, type Command } from '../command';
 import type { Snapshot } from '../../topology/model';
 
 const FORMATS = ['json', 'text', 'dot', 'svg', 'nccl'] as const;
@@ -25,24 +25,13 @@ async function render(format: string, t: Snapshot): Promise<string> {
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the topology as json (snapshot v1), text, dot or svg',
-  usage: usageText('topolens export [INPUT] [--format json|text|dot|svg|nccl] [-o FILE] [--force]', 'json is the snapshot contract v1; files are written atomically, never replaced without --force.', [
-    ['-f, --format F', `${FORMATS.join(', ')} (default json)`],
-    ['-o, --output FILE', 'write FILE instead of standard output'],
-    ['--force', 'replace FILE if it exists'],
-  ]),
-  options: {
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
-  },
+  usage: usageText('topolens export [INPUT] [--format json|text|dot|svg|nccl] [-o FILE] [--force]', 'json is the snapshot contract v1; files are written atomically, never replaced without --force.', reportHelp(`${FORMATS.join(', ')} (default json)`)),
+  options: REPORT_OPTIONS,
   maxPositionals: 1,
   async run(args, io) {
-    const format = stringFlag(args, 'format') ?? 'json';
     // Refuse a wrong format before reading the input (which may be slow).
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
-    const { loadInput } = await import('../../topology/load');
-    const { topology } = await loadInput(args.positionals[0]);
-    await io.emit(await render(format, topology), stringFlag(args, 'output'), boolFlag(args, 'force'));
+    const format = formatFlag(args, FORMATS, 'json');
+    await emitReport(io, args, await render(format, await loadTopology(args.positionals[0])));
     return 0;
   },
 };

@@ -2,9 +2,7 @@
 // explained by its diff from the majority of its model. Argument handling only: the
 // members and the parallel loading are fleet-load's, the analysis compare/fleet's.
 // Exit status: 0 no outliers, 1 outliers, 2 an input was unusable (the rest is reported).
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-const FORMATS = ['text', 'json'] as const;
+import { emitReport, formatFlag, REPORT_OPTIONS, reportHelp, stringFlag, usageText, UsageError, type Command } from '../command';
 
 function jobsFlag(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -26,24 +24,19 @@ export const fleet: Command = {
       'Exit status: 0 no outliers, 1 outliers found, 2 an input was unusable.',
     ].join('\n'),
     [
-      ['-f, --format F', 'text (default) or json: {"groups":[{"fingerprint","members"}],"outliers":[{"member","differences"}]}'],
+      ...reportHelp('text (default) or json: {"groups":[{"fingerprint","members"}],"outliers":[{"member","differences"}]}'),
       ['-j, --jobs N', 'loader processes (default: one per core)'],
-      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
-      ['--force', 'replace FILE if it exists'],
     ],
   ),
   options: {
-    format: { type: 'string', short: 'f' },
+    ...REPORT_OPTIONS,
     jobs: { type: 'string', short: 'j' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
   },
   maxPositionals: Number.MAX_SAFE_INTEGER,
   async run(args, io) {
     const fl = await import('../fleet-load');
     if (process.env[fl.WORKER_ENV] === '1' && process.send) return fl.serveAsWorker();
-    const format = stringFlag(args, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
+    const format = formatFlag(args, ['text', 'json'], 'text');
     if (args.positionals.length === 0) throw new UsageError('fleet needs captures: DIR or FILE...');
     const jobs = jobsFlag(stringFlag(args, 'jobs'));
     const members = fl.listMembers(args.positionals);
@@ -58,7 +51,7 @@ export const fleet: Command = {
       fleet.close();
     }
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : (await import('../../topology/compare/format')).formatFleetText(report);
-    await io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
+    await emitReport(io, args, text);
     for (const e of report.errors) io.note(`topolens: ${e.member}: ${e.error}`);
     return report.errors.length ? 2 : report.outliers.length ? 1 : 0;
   },

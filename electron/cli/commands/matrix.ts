@@ -1,9 +1,7 @@
 // `topolens matrix [INPUT] [--devices SEL]`: the nvidia-smi-style distance class of
 // every pair of chosen PCI functions. Argument handling only; the answer is
 // topology/answers/matrix's.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-const FORMATS = ['text', 'json'] as const;
+import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, selectOrRefuse, stringFlag, usageText, type Command } from '../command';
 
 export const matrix: Command = {
   name: 'matrix',
@@ -19,30 +17,21 @@ export const matrix: Command = {
     ].join('\n'),
     [
       ['-d, --devices SEL', 'addresses, OS device names, roles (gpu, rdma, nvme, dpdk...), net, all; comma-separated'],
-      ['-f, --format F', 'text (default) or json: {"devices","matrix","numaNode","cpus","labels","legend"}'],
-      ['-o, --output FILE', 'write FILE (atomically) instead of standard output'],
-      ['--force', 'replace FILE if it exists'],
+      ...reportHelp('text (default) or json: {"devices","matrix","numaNode","cpus","labels","legend"}'),
     ],
   ),
   options: {
     devices: { type: 'string', short: 'd' },
-    format: { type: 'string', short: 'f' },
-    output: { type: 'string', short: 'o' },
-    force: { type: 'boolean' },
+    ...REPORT_OPTIONS,
   },
   maxPositionals: 1,
   async run(args, io) {
-    const format = stringFlag(args, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (${FORMATS.join(', ')})`);
-    const { loadInput } = await import('../../topology/load');
-    const { selectDevices, SELECTOR_HELP } = await import('../../topology/answers/select');
+    const format = formatFlag(args, ['text', 'json'], 'text');
     const m = await import('../../topology/answers/matrix');
-    const { topology } = await loadInput(args.positionals[0]);
-    const sel = selectDevices(topology, stringFlag(args, 'devices'));
-    if (sel.unmatched.length) throw new UsageError(`--devices: no device matches ${sel.unmatched.map((s) => `"${s}"`).join(', ')} (${SELECTOR_HELP})`);
-    const r = m.buildMatrix(topology, sel.devices);
-    const text = format === 'json' ? m.matrixJson(r) : m.matrixText(r, sel.devices);
-    await io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));
+    const topology = await loadTopology(args.positionals[0]);
+    const devices = await selectOrRefuse(topology, stringFlag(args, 'devices'));
+    const r = m.buildMatrix(topology, devices);
+    await emitReport(io, args, format === 'json' ? m.matrixJson(r) : m.matrixText(r, devices));
     return 0;
   },
 };
