@@ -3,31 +3,13 @@
 // callers — parallel test files — wait for one build behind a lock). The product never
 // runs this: `npm run build` (npm's prepare) builds out/renderer, and `topolens serve`
 // only serves it.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererOutdated } from '../electron/cli/serve/renderer-freshness.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function newestMtime(path) {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const e of readdirSync(path)) m = Math.max(m, newestMtime(join(path, e)));
-  return m;
-}
-
-/** Sources the renderer bundle is built from (renderer/ plus the engine parts it imports). */
-function rendererSources(root) {
-  const t = join(root, 'electron', 'topology');
-  return [join(root, 'renderer'), join(t, 'view'), join(t, 'export'), join(t, 'compare'), join(t, 'parse', 'cpulist.ts'), join(t, 'model.ts'), join(root, 'electron', 'ipc.ts')];
-}
 
 async function acquire(lock) {
   const deadline = Date.now() + 180_000;
@@ -63,7 +45,7 @@ async function buildInto(root, tmp) {
 export async function ensureRenderer(root = repo, log = () => {}) {
   const dir = join(root, 'out', 'renderer');
   const index = join(dir, 'index.html');
-  const fresh = () => existsSync(index) && rendererSources(root).every((s) => newestMtime(s) <= statSync(index).mtimeMs);
+  const fresh = () => existsSync(index) && !rendererOutdated(root, index);
   if (fresh()) return { dir, built: false };
   const lock = join(root, 'out', '.renderer-build.lock');
   mkdirSync(join(root, 'out'), { recursive: true });

@@ -1,10 +1,11 @@
 // Where `topolens serve` finds the app's built UI: out/renderer of the package it runs
 // from (a repository checkout or an installed package). It never builds anything: the
 // renderer is built by `npm run build` (npm's prepare) and shipped in the package.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../topology/errors';
+import { rendererOutdated } from './renderer-freshness.mjs';
 
 /** The repository (or installed package) root: the nearest folder above `from` with topolens's package.json. */
 export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -25,27 +26,13 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
   return process.cwd();
 }
 
-function newestMtime(path: string): number {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const e of readdirSync(path)) m = Math.max(m, newestMtime(join(path, e)));
-  return m;
-}
-
-/** The built UI folder; a checkout whose renderer/ sources are newer gets a note (not a build). */
+/** The built UI folder; a checkout whose renderer sources are newer gets a note (not a build). */
 export function rendererDir(root: string, note: (line: string) => void = () => {}): string {
   const dir = join(root, 'out', 'renderer');
   const index = join(dir, 'index.html');
   if (!existsSync(index)) throw new InputError("the app's UI is not built (no out/renderer/index.html): run npm run build", dir);
-  const sources = join(root, 'renderer');
-  if (existsSync(sources) && newestMtime(sources) > statSync(index).mtimeMs) {
-    note('topolens: note: out/renderer is older than renderer/ — serving it anyway; npm run build brings it up to date');
+  if (rendererOutdated(root, index)) {
+    note('topolens: note: out/renderer is older than its sources — serving it anyway; npm run build brings it up to date');
   }
   return dir;
 }
