@@ -28,7 +28,7 @@ export function exportDot(t: Snapshot): string {
   const groups = buildTree(t);
   for (const g of groups) {
     for (const rc of g.complexes) {
-      member(g.node, `${q(rc.id)} [shape=component, label=${q(rc.id)}]`);
+      member(g.node, `${q(rc.id)} [shape=component, label=${q(rc.unrecorded ? `${rc.label} (${rc.unrecorded})` : rc.id)}]`);
       const walk = (n: TreeNode, parent: string) => {
         const d = n.device;
         member(d.numaNode, deviceNode(d));

@@ -161,11 +161,11 @@ export function exportText(t: Snapshot, opts: TextOptions = {}): string {
     if (g.complexes.length === 0 && here.length === 0) out.push('  (no PCI devices)');
     for (const c of g.complexes) {
       const behind = c.hostBridge?.behind ? ` behind ${c.hostBridge.behind}` : '';
-      out.push(`  ${c.id} root complex${behind}`);
+      out.push(c.unrecorded ? `  ${c.label} (${c.unrecorded})` : `  ${c.id} root complex${behind}`);
       walk(c.roots, '    ', g.node);
     }
     for (const f of here) {
-      out.push(`  ${f.complex.id} root complex (continued${f.via ? `: behind ${f.via}` : ''}, listed under ${sectionName(f.from)})`);
+      out.push(`  ${f.complex.unrecorded ? f.complex.label : `${f.complex.id} root complex`} (continued${f.via ? `: behind ${f.via}` : ''}, listed under ${sectionName(f.from)})`);
       walk([f.root], '    ', g.node);
     }
   }

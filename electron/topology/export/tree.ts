@@ -10,6 +10,10 @@ export interface TreeNode {
 
 export interface RootComplex {
   readonly id: string;
+  /** What to call it: its id, or "root complex not recorded" when the input names none. */
+  readonly label: string;
+  /** Why the root complex is not known (null when it is). */
+  readonly unrecorded: string | null;
   readonly hostBridge: HostBridge | null;
   readonly numaNode: number | null;
   readonly roots: TreeNode[];
@@ -19,6 +23,14 @@ export interface NumaGroup {
   /** null: devices whose locality is unknown (or mixed across nodes). */
   readonly node: number | null;
   readonly complexes: RootComplex[];
+}
+
+/** Key of the roots whose root complex the input does not record (hostBridge null), one per NUMA node. */
+const UNRECORDED = 'unrecorded:';
+
+/** Why an input names no root complex for a function. */
+function unrecordedReason(t: Snapshot): string {
+  return t.source.kind === 'nccl-xml' ? 'NCCL lists every second PCI level' : 'the input names none';
 }
 
 const addrKey = (a: string) => a.replace(/^([0-9a-f]+):/, (_, d: string) => d.padStart(8, '0') + ':');
@@ -34,7 +46,9 @@ export function buildTree(t: Snapshot): NumaGroup[] {
     // cuts loops and nulls parents that are not in the input.
     if (d.parent && byAddr.has(d.parent)) nodes.get(d.parent)!.children.push(n);
     else {
-      const hb = d.hostBridge ?? `pci${d.address.slice(0, d.address.indexOf(':'))}:${d.address.split(':')[1]}`;
+      // No host bridge: the root complex is not recorded (NCCL skips the root ports, so
+      // the function's own bus is not a root bus); it is not named after that bus.
+      const hb = d.hostBridge ?? `${UNRECORDED}${d.numaNode ?? 'unknown'}`;
       const list = complexes.get(hb) ?? [];
       list.push(n);
       complexes.set(hb, list);
@@ -56,7 +70,8 @@ export function buildTree(t: Snapshot): NumaGroup[] {
     };
     roots.forEach(walk);
     const numaNode = hb?.numaNode ?? (nodeSet.size === 1 ? [...nodeSet][0]! : null);
-    const rc: RootComplex = { id, hostBridge: hb, numaNode, roots };
+    const unrecorded = id.startsWith(UNRECORDED) ? unrecordedReason(t) : null;
+    const rc: RootComplex = { id, label: unrecorded ? 'root complex not recorded' : id, unrecorded, hostBridge: hb, numaNode, roots };
     const g = groups.get(numaNode) ?? [];
     g.push(rc);
     groups.set(numaNode, g);

@@ -332,6 +332,8 @@ class SceneBuilder {
   private readonly pfOf = new Map<string, string>();
   private readonly vfsOf = new Map<string, string[]>();
   private readonly frames = new Map<string, SceneNode>();
+  /** Root complexes the input does not record, by tree id: why (see export/tree.ts). */
+  readonly unrecorded = new Map<string, string>();
   private readonly collapse: boolean;
   private readonly expanded: Set<string>;
   private readonly expandedGroups: Set<string>;
@@ -414,9 +416,10 @@ class SceneBuilder {
     if (f) return f;
     const hb = (this.t.pci.hostBridges ?? []).find((x) => x.id === cid);
     const id = box === home ? `rc:${cid}` : `rc:${cid}@${box}`;
-    const lines = [clip(`${cid}${box === home ? '' : ' (part)'}${hb?.behind ? ` behind ${shortAddress(hb.behind)}` : ''}`, 48)];
+    const why = this.unrecorded.get(cid);
+    const lines = [clip(`${why ? 'root complex not recorded' : cid}${box === home ? '' : ' (part)'}${hb?.behind ? ` behind ${shortAddress(hb.behind)}` : ''}`, 48)];
     const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
-    f = { id, kind: 'complex', group: box, parent: null, children: [], units: [], lines, classes: ['complex', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: null, address: null, numaNode: numa, title: `Root complex ${cid}`, ...boxSize(lines, 60) };
+    f = { id, kind: 'complex', group: box, parent: null, children: [], units: [], lines, classes: ['complex', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: null, address: null, numaNode: numa, title: why ? `Root complex not recorded: ${why}` : `Root complex ${cid}`, ...boxSize(lines, 60) };
     this.frames.set(key, f);
     this.nodes.push(f);
     return f;
@@ -556,6 +559,7 @@ export function buildScene(t: Snapshot, opts: SceneOptions = {}): Scene {
   for (const g of buildTree(t)) {
     const home = numaGroupId(g.node);
     for (const c of g.complexes) {
+      if (c.unrecorded) b.unrecorded.set(c.id, c.unrecorded);
       const roots: Pending[] = [];
       for (const r of c.roots) {
         if (b.isVf(r.device.address)) continue;
