@@ -90,6 +90,16 @@ export function formatFlag<F extends string>(args: CommandArgs, formats: readonl
   return format as F;
 }
 
+/** A whole-number flag from `min` to `max` (`fallback` when absent); a UsageError otherwise. */
+export function intFlag(args: CommandArgs, name: string, min: number, max: number, fallback: number): number;
+export function intFlag(args: CommandArgs, name: string, min: number, max: number): number | undefined;
+export function intFlag(args: CommandArgs, name: string, min: number, max: number, fallback?: number): number | undefined {
+  const v = stringFlag(args, name);
+  if (v === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`--${name} wants a whole number from ${min} to ${max} (got "${v}")`);
+  return Number(v);
+}
+
 /** Writes a report where -o/--force say (standard output by default). */
 export function emitReport(io: CommandIo, args: CommandArgs, text: string | Uint8Array): Promise<void> {
   return io.emit(text, stringFlag(args, 'output'), boolFlag(args, 'force'));

@@ -1,13 +1,7 @@
 // `topolens advise [INPUT] --devices SEL`: DPDK/SPDK placement for the chosen devices
 // (node, cores, EAL arguments, core mask, hugepages, bind commands, warnings). Argument
 // handling only; the answer is topology/answers/advise's. It runs nothing.
-import { emitReport, formatFlag, loadTopology, REPORT_OPTIONS, reportHelp, selectOrRefuse, stringFlag, usageText, UsageError, type Command } from '../command';
-
-function positiveInt(v: string | undefined, flag: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 4096) throw new UsageError(`${flag} wants a whole number from 1 to 4096 (got "${v}")`);
-  return Number(v);
-}
+import { emitReport, formatFlag, intFlag, loadTopology, REPORT_OPTIONS, reportHelp, selectOrRefuse, stringFlag, usageText, UsageError, type Command } from '../command';
 
 export const advise: Command = {
   name: 'advise',
@@ -38,8 +32,8 @@ export const advise: Command = {
     const format = formatFlag(args, ['text', 'json'], 'text');
     const selText = stringFlag(args, 'devices');
     if (!selText) throw new UsageError('advise needs --devices SEL (the devices one process will drive)');
-    const cores = positiveInt(stringFlag(args, 'cores'), '--cores', 2);
-    const memMb = positiveInt(stringFlag(args, 'mem'), '--mem', 1024);
+    const cores = intFlag(args, 'cores', 1, 4096, 2);
+    const memMb = intFlag(args, 'mem', 1, 4096, 1024);
     const a = await import('../../topology/answers/advise');
     const topology = await loadTopology(args.positionals[0]);
     const advice = a.advise(topology, await selectOrRefuse(topology, selText), { cores, memMb });

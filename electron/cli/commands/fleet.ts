@@ -2,13 +2,7 @@
 // explained by its diff from the majority of its model. Argument handling only: the
 // members and the parallel loading are fleet-load's, the analysis compare/fleet's.
 // Exit status: 0 no outliers, 1 outliers, 2 an input was unusable (the rest is reported).
-import { emitReport, formatFlag, REPORT_OPTIONS, reportHelp, stringFlag, usageText, UsageError, type Command } from '../command';
-
-function jobsFlag(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(v) || Number(v) < 1) throw new UsageError(`--jobs wants a number of processes from 1 (got "${v}")`);
-  return Number(v);
-}
+import { emitReport, formatFlag, intFlag, REPORT_OPTIONS, reportHelp, usageText, UsageError, type Command } from '../command';
 
 export const fleet: Command = {
   name: 'fleet',
@@ -38,7 +32,7 @@ export const fleet: Command = {
     if (process.env[fl.WORKER_ENV] === '1' && process.send) return fl.serveAsWorker();
     const format = formatFlag(args, ['text', 'json'], 'text');
     if (args.positionals.length === 0) throw new UsageError('fleet needs captures: DIR or FILE...');
-    const jobs = jobsFlag(stringFlag(args, 'jobs'));
+    const jobs = intFlag(args, 'jobs', 1, 999);
     const members = fl.listMembers(args.positionals);
     const { planFleet, explainFleet, membersToExplain } = await import('../../topology/compare/fleet');
     const fleet = await fl.loadFleet(members, jobs);

@@ -1,13 +1,6 @@
 // `topolens serve [INPUT]`: the app's UI over loopback HTTP with a random token.
 // Argument handling only; the server is cli/serve/.
-import { boolFlag, stringFlag, usageText, UsageError, type Command } from '../command';
-
-function port(args: Parameters<Command['run']>[0]): number {
-  const raw = stringFlag(args, 'port') ?? '0';
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`--port must be 0..65535 (got "${raw}")`);
-  return n;
-}
+import { boolFlag, intFlag, stringFlag, usageText, type Command } from '../command';
 
 export const serve: Command = {
   name: 'serve',
@@ -24,7 +17,7 @@ export const serve: Command = {
   },
   maxPositionals: 1,
   async run(args, io) {
-    const p = port(args);
+    const p = intFlag(args, 'port', 0, 65535, 0);
     const { runServe } = await import('../serve/run');
     return runServe({ input: args.positionals[0], port: p, host: stringFlag(args, 'host'), allowRemote: boolFlag(args, 'allow-remote') }, io);
   },
