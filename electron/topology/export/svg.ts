@@ -5,8 +5,9 @@
 // theirs in data-members, NUMA boxes are <g class="numa" data-id="numa:N"> whose first
 // <rect> is the box; all coordinates are absolute (no transforms).
 import type { Snapshot } from '../model';
-import { layoutScene, type Layout } from '../view/layout';
-import { buildScene, archLine, type Scene, type SceneNode, type SceneOptions } from '../view/scene';
+import { fitScene } from '../view/fit';
+import type { Layout } from '../view/layout';
+import { archLine, type Scene, type SceneNode, type SceneOptions } from '../view/scene';
 import { FONT, MARKER_STYLE, ROLE_STYLE, THEME, type ThemeName, type ViewRole } from '../view/style';
 
 export interface SvgOptions extends SceneOptions {
@@ -42,12 +43,14 @@ function nodeColours(n: SceneNode, theme: ThemeName): { fill: string; stroke: st
   let stroke = st.border[theme];
   let sw = st.borderWidth ?? 1.5;
   let dash = st.dashed || n.kind === 'vf-group' || n.kind === 'fold' ? '4 3' : '';
+  // A run of identical functions keeps its role's colours (a platform group is grey).
+  const platform = n.kind === 'fold' && !n.classes.includes('fold-run');
   if (n.classes.includes('link-downgraded')) {
     stroke = MARKER_STYLE.downgraded.colour[theme];
     sw = MARKER_STYLE.downgraded.width;
     dash = '6 3';
   } else if (n.classes.includes('locality-unknown')) dash = dash || '2 2';
-  return { fill: n.kind === 'fold' ? th.gridFill : st.fill[theme], stroke, text: th.text, shape: n.kind === 'fold' ? 'round-rectangle' : st.shape, dash, sw };
+  return { fill: platform ? th.gridFill : st.fill[theme], stroke, text: th.text, shape: platform ? 'round-rectangle' : st.shape, dash, sw };
 }
 
 function boxesSvg(scene: Scene, layout: Layout, theme: ThemeName): string[] {
@@ -190,7 +193,7 @@ function shiftLayout(l: Layout, dx: number, dy: number): Layout {
 
 /** The topology as a standalone SVG document. */
 export function exportSvg(t: Snapshot, opts: SvgOptions = {}): string {
-  const scene = buildScene(t, opts);
   const chrome = { w: 2 * SVG_CHROME.margin, h: 2 * SVG_CHROME.margin + SVG_CHROME.title + SVG_CHROME.legend };
-  return renderSvg(t, scene, layoutScene(scene, { chrome }), opts);
+  const { scene, layout } = fitScene(t, opts, { chrome });
+  return renderSvg(t, scene, layout, opts);
 }

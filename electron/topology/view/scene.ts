@@ -19,6 +19,12 @@ export interface SceneOptions {
   readonly expandedPfs?: Iterable<string>;
   /** Fold plain platform functions (chipset, uncore, DMA engines, empty ports) into one group per parent (default true). */
   readonly foldPlatform?: boolean;
+  /**
+   * Fold runs of RUN_MIN+ identical siblings (same ids, driver, roles, link; a leaf, or a
+   * port with one such leaf below) into one group, like lstopo's "N× PCI" (default false;
+   * 'auto' is for fitScene in fit.ts: folded only when the picture would be too small).
+   */
+  readonly foldRuns?: boolean | 'auto';
   /** Platform groups (by id) shown opened. */
   readonly expandedGroups?: Iterable<string>;
   /** Hide PCI(-to-PCI) bridges with exactly one child and nothing of their own (default false). */
@@ -79,7 +85,7 @@ export interface Scene {
   /** Devices not drawn as nodes, by reason (every model device is drawn or in exactly one list). */
   readonly hidden: {
     readonly collapsedVfs: readonly string[];
-    /** Plain platform functions folded into a group node. */
+    /** Functions folded into a group node: plain platform functions, runs of identical siblings. */
     readonly folded: readonly string[];
     readonly bridges: readonly string[];
     readonly plain: readonly string[];
@@ -338,6 +344,7 @@ class SceneBuilder {
   private readonly expanded: Set<string>;
   private readonly expandedGroups: Set<string>;
   private readonly fold: boolean;
+  private readonly foldRuns: boolean;
   private readonly role: string | null;
   /** False when the input records no drivers (see driversNotRecorded). */
   private readonly drivers: boolean;
@@ -352,6 +359,7 @@ class SceneBuilder {
     // Under a role filter the matching functions are what the user asked to see: nothing folds.
     this.role = opts.role ?? null;
     this.fold = (opts.foldPlatform ?? true) && this.role === null;
+    this.foldRuns = this.fold && opts.foldRuns === true;
     this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
     this.drivers = driversRecorded(t);
     // VF → PF, from either side of the relation; only PFs that exist in the model count.
@@ -469,8 +477,45 @@ class SceneBuilder {
       for (const d of devs) rest.push({ d, kids: [], vfGroup: [], via: [], context: false });
     }
     rest.sort((a, b) => cmpAddr(a.d.address, b.d.address));
-    for (const k of rest) this.emit(k, parent, cid, home);
+    for (const run of this.foldRuns ? identicalRuns(rest) : rest.map((k) => [k])) {
+      if (run.length >= RUN_MIN && !this.expandedGroups.has(runId(run[0]!))) this.emitRun(run, parent, cid, home);
+      else for (const k of run) this.emit(k, parent, cid, home);
+    }
     for (const [box, devs] of plat) this.emitFold(devs, box, parent, parentId, cid, home);
+  }
+
+  /** A run of identical siblings (leaves, or ports each with one leaf) as one group naming every function. */
+  private emitRun(run: readonly Pending[], parent: SceneNode | null, cid: string, home: string): void {
+    const heads = run.map((k) => k.d);
+    const leaves = run.map((k) => k.kids[0]?.d ?? k.d);
+    const members = run.flatMap((k) => [k.d.address, ...k.kids.map((c) => c.d.address)]);
+    const one = leaves[0]!;
+    const box = numaGroupId(one.numaNode);
+    this.hidden.folded.push(...members);
+    const id = runId(run[0]!);
+    // One OS device per function (its first: nvme0 rather than nvme0 and nvme0n1), first … last.
+    const os = leaves.flatMap((d) => d.osDevices.filter((o) => o.kind !== 'dma').slice(0, 1).map((o) => o.name));
+    const range = (ds: readonly PciDevice[]) => `${shortAddress(ds[0]!.address)} … ${shortAddress(ds[ds.length - 1]!.address)}`;
+    const lines = [
+      clip(`${run.length}× ${deviceName(one)}`),
+      clip(run[0]!.kids.length ? `each behind a ${SHORT_PORT_KIND[heads[0]!.portKind] ?? 'port'} · ${range(heads)}` : range(leaves)),
+      clip([...(one.driver ? [one.driver] : []), ...(os.length ? [os.length > 2 ? `${os[0]} … ${os[os.length - 1]}` : os.join(', ')] : [])].join(' · ')),
+      ...(one.link && linkLabel(one.link) ? [clip(linkLabel(one.link))] : []),
+    ].filter(Boolean);
+    const numa = one.numaNode;
+    const classes = ['fold-run', `prim-${primaryRole(one)}`, ...viewRoles(one).map((r) => `role-${r}`), numa === null ? 'numa-unknown' : `numa-${numa}`];
+    const n: SceneNode = { id, kind: 'fold', group: box, parent: parent?.id ?? null, children: [], lines, classes, role: primaryRole(one), address: null, numaNode: numa, members, title: `${run.length} identical ${deviceName(one)} (${members.length} functions): ${members.map(shortAddress).join(' ')}`, ...boxSize(lines) };
+    this.nodes.push(n);
+    if (!parent || parent.group !== box) {
+      const f = this.frame(cid, box, home);
+      f.units!.push(id);
+      (n as { parent: string | null }).parent = parent?.id ?? f.id;
+    }
+    if (parent) {
+      parent.children.push(id);
+      const le = linkEdge(heads[0]!);
+      this.edges.push({ id: `e:${parent.id}>${id}`, source: parent.id, target: id, classes: ['tree-edge', 'fold-edge', ...le.classes, ...(parent.group !== box ? ['cross-numa'] : [])], width: le.width, ...(le.label ? { label: le.label } : {}) });
+    }
   }
 
   private emitFold(devs: readonly PciDevice[], box: string, parent: SceneNode | null, parentId: string, cid: string, home: string): void {
@@ -552,6 +597,38 @@ class SceneBuilder {
       }
     }
   }
+}
+
+/** Shortest run of identical siblings that folds. */
+export const RUN_MIN = 3;
+
+const runId = (k: Pending): string => `run:${k.d.address}`;
+
+/** What makes two functions the same for folding: ids, class, driver, roles, link, NUMA node, SR-IOV size. */
+function sameKey(d: PciDevice): string {
+  return [d.vendorId, d.deviceId, d.classCode, d.driver, d.driverOverride, viewRoles(d).join(','), d.link ? linkLabel(d.link) : '', d.link?.downgraded ?? '', d.numaNode, d.sriov?.totalVfs ?? ''].join('|');
+}
+
+/** A sibling's key for runs: a plain leaf, or a port with exactly one plain leaf below; null for anything else. */
+function runKey(k: Pending): string | null {
+  const plain = (p: Pending) => p.vfGroup.length === 0 && p.via.length === 0 && !p.context;
+  if (!plain(k) || (k.d.vendorId === null && k.d.deviceId === null)) return null;
+  if (k.kids.length === 0) return `leaf ${sameKey(k.d)}`;
+  const c = k.kids[0]!;
+  return k.kids.length === 1 && c.kids.length === 0 && plain(c) ? `pair ${sameKey(k.d)} > ${sameKey(c.d)}` : null;
+}
+
+/** Siblings (in drawing order) cut into runs of consecutive identical ones. */
+function identicalRuns(list: readonly Pending[]): Pending[][] {
+  const out: Pending[][] = [];
+  let prev: string | null = null;
+  for (const k of list) {
+    const key = runKey(k);
+    if (key !== null && key === prev) out[out.length - 1]!.push(k);
+    else out.push([k]);
+    prev = key;
+  }
+  return out;
 }
 
 export function buildScene(t: Snapshot, opts: SceneOptions = {}): Scene {

@@ -2,8 +2,9 @@
 // layout's positions, as plain element definitions for a `preset` layout. Pure; no
 // Cytoscape instance, no DOM.
 import type { Snapshot } from '../../../electron/topology/model';
-import { layoutScene, type Layout, type LayoutOptions } from '../../../electron/topology/view/layout';
-import { buildScene, type Scene, type SceneOptions } from '../../../electron/topology/view/scene';
+import { fitScene } from '../../../electron/topology/view/fit';
+import type { Layout, LayoutOptions } from '../../../electron/topology/view/layout';
+import type { Scene, SceneOptions } from '../../../electron/topology/view/scene';
 import { FONT } from '../../../electron/topology/view/style';
 
 export interface ElementDef {
@@ -70,7 +71,6 @@ export function toElements(scene: Scene, layout: Layout): ElementDef[] {
 }
 
 export function buildElements(t: Snapshot, opts: SceneOptions = {}, layoutOpts: LayoutOptions = {}): Elements {
-  const scene = buildScene(t, opts);
-  const layout = layoutScene(scene, layoutOpts);
+  const { scene, layout } = fitScene(t, opts, layoutOpts);
   return { scene, layout, elements: toElements(scene, layout) };
 }

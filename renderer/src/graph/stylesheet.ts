@@ -86,6 +86,8 @@ export function stylesheet(theme: ThemeName): StyleRule[] {
   rules.push(
     { selector: 'node.vf-group', style: { 'border-style': 'dashed', 'border-width': 2 } },
     { selector: 'node.fold', style: { 'background-color': th.gridFill, 'border-style': 'dashed', 'border-width': 1.5, shape: 'round-rectangle' } },
+    // A run of identical functions keeps its role's colours; the double border says "several".
+    { selector: 'node.fold-run', style: { 'border-style': 'double', 'border-width': 4 } },
     { selector: 'node.locality-unknown', style: { 'border-style': 'dotted' } },
     { selector: 'node.link-downgraded', style: { 'border-color': MARKER_STYLE.downgraded.colour[theme], 'border-width': MARKER_STYLE.downgraded.width, 'border-style': 'dashed' } },
     { selector: 'node.context', style: { opacity: 0.55 } },

@@ -7,8 +7,8 @@ import type { SceneOptions } from '../../../electron/topology/view/scene';
 import { renderSvg } from '../../../electron/topology/export/svg';
 import { searchText } from '../../../electron/topology/view/search';
 import { FONT, type ThemeName } from '../../../electron/topology/view/style';
-import { layoutScene, type Box } from '../../../electron/topology/view/layout';
-import { buildScene } from '../../../electron/topology/view/scene';
+import { fitScene } from '../../../electron/topology/view/fit';
+import type { Box } from '../../../electron/topology/view/layout';
 import { buildElements, type Elements } from './elements';
 import { MIN_ZOOMED_FONT_PX, stylesheet } from './stylesheet';
 import { cacheLabelSizes, cullOffscreen, cyfastStatus, styleFresh, type CyfastStatus } from './cyfast';
@@ -341,7 +341,7 @@ export class GraphView {
    * for that area as load() would: lets the app choose the space before drawing anything.
    */
   fittedText(snapshot: Snapshot, opts: SceneOptions, w: number, h: number): number {
-    const layout = layoutScene(buildScene(snapshot, opts), layoutArea(w, h));
+    const { layout } = fitScene(snapshot, opts, layoutArea(w, h));
     return fitZoom(layout.bounds, w, h) * FONT.size;
   }
 
