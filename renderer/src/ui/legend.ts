@@ -16,6 +16,7 @@ export function renderLegend(el: HTMLElement, present: ReadonlySet<string>): voi
     h('li', { title: MARKER_STYLE.localityUnknown.meaning }, h('span', { class: 'swatch marker-unknown' }), MARKER_STYLE.localityUnknown.label),
     h('li', { title: 'VFs folded under their PF; click or Enter to open' }, h('span', { class: 'swatch marker-vfs' }), 'Folded VFs'),
     h('li', { title: 'chipset, uncore, DMA engines and empty ports of one parent; click or Enter to open' }, h('span', { class: 'swatch marker-fold' }), 'Folded platform'),
+    h('li', { title: 'a run of identical functions (N×, role colours kept), folded only when the picture would be under 9 px; click or Enter to open' }, h('span', { class: 'swatch marker-run' }), 'Identical run (N×)'),
   );
   el.append(list);
 }
