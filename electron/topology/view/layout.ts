@@ -391,14 +391,19 @@ function choosePlan(s: Structure, opts: LayoutOptions): Plan {
   const scale = (p: Plan) => Math.min(vp.w / (p.w + chrome.w), vp.h / (p.h + chrome.h));
   let best: Plan | null = null;
   const steps = heights.length ? 24 : 0;
+  const at = (i: number) => lo * (hi / lo) ** (i / Math.max(1, steps));
+  // Frames flow into columns as tall as the units' columns, or all into one column: a
+  // box can then stack its frames while each frame spreads its units sideways. (A full
+  // grid of the two heights finds little more for many times the work.)
   for (let i = 0; i <= steps; i += 1) {
-    const limit = lo * (hi / lo) ** (i / Math.max(1, steps));
-    const lim = { unit: limit, frame: limit };
-    const total = s.boxes.reduce((a, b) => a + outerSize(b, lim).w + GROUP_GAP, 0);
-    // Row widths worth trying: everything in one row, then k rows' worth.
-    for (let k = 1; k <= Math.max(1, s.boxes.length); k += 1) {
-      const p = rowsFor(s, lim, Math.max(total / k, 1), lo);
-      if (!best || scale(p) > scale(best) * 1.001) best = p;
+    for (const frame of [at(i), Infinity]) {
+      const lim = { unit: at(i), frame };
+      const total = s.boxes.reduce((a, b) => a + outerSize(b, lim).w + GROUP_GAP, 0);
+      // Row widths worth trying: everything in one row, then k rows' worth.
+      for (let k = 1; k <= Math.max(1, s.boxes.length); k += 1) {
+        const p = rowsFor(s, lim, Math.max(total / k, 1), lo);
+        if (!best || scale(p) > scale(best) * 1.001) best = p;
+      }
     }
   }
   return best ?? { rows: [], limits: [], w: 0, h: 0 };

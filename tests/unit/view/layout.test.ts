@@ -167,3 +167,16 @@ describe('layoutScene', () => {
     });
   }
 });
+
+describe('frames and units flow at different heights', () => {
+  it('a box stacks its root-complex frames in one column while each frame spreads its subtrees over columns (bench-like 300 functions)', () => {
+    const s = buildScene(bigSnapshot(300));
+    const l = layoutScene(s, { chrome: { w: 40, h: 92 } });
+    const frames = s.nodes.filter((n) => n.kind === 'complex' && n.group === 'numa:0');
+    expect(frames.length).toBeGreaterThan(2);
+    // One column of frames: they all start at the same x and do not overlap vertically.
+    expect(new Set(frames.map((f) => Math.round(l.frames.get(f.id)!.x1))).size).toBe(1);
+    const columns = (f: (typeof frames)[number]) => new Set(f.units!.map((u) => Math.round(l.positions.get(u)!.x))).size;
+    expect(Math.max(...frames.map(columns))).toBeGreaterThan(1);
+  });
+});
