@@ -286,7 +286,8 @@ export interface CxlInfo {
 export interface Snapshot {
   readonly format: 'topolens-snapshot';
   readonly version: 1;
-  readonly capturedAt: string;
+  /** When the machine was captured (or read, for live and folders); null when the input does not say (lspci, hwloc and NCCL XML). */
+  readonly capturedAt: string | null;
   readonly source: { readonly kind: SourceKind; readonly name: string };
   readonly machine: Machine;
   readonly numaNodes: readonly NumaNode[];

@@ -64,3 +64,21 @@ describe('loadInput: nothing usable is an InputError naming the file', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('capture time', () => {
+  it('is null when the input does not record it (lspci text), not an invented epoch; the snapshot still validates and round-trips', async () => {
+    const input = join(repo, 'fixtures/lspci/aarch64-huawei-taishan2280v2-kunpeng920-hi1822-switch.txt');
+    const { topology } = await loadInput(input);
+    expect(topology.capturedAt).toBeNull();
+    const again = await loadInput(file('again.json', JSON.stringify(topology)));
+    expect(again.topology.capturedAt).toBeNull();
+    expect(again.topology.pci.devices.length).toBe(topology.pci.devices.length);
+  });
+
+  it('is a real time for a capture archive (its own metadata, or when it was read)', async () => {
+    const now = new Date('2030-05-06T07:08:09Z');
+    const { topology } = await loadInput(join(repo, 'fixtures/lab/x86-q35-cxl/capture.tar.gz'), { now: () => now });
+    expect(topology.capturedAt).not.toBeNull();
+    expect(Number.isNaN(Date.parse(topology.capturedAt!))).toBe(false);
+  });
+});

@@ -17,9 +17,6 @@ import { repairPciTree } from './tree';
 
 export { repairPciTree } from './tree';
 
-/** Inputs that do not say when they were captured (lspci, hwloc XML). */
-export const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
-
 export interface BuildResult {
   readonly topology: Snapshot;
   readonly diagnostics: readonly Diagnostic[];
@@ -124,7 +121,7 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const raw: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
-    capturedAt: rec.capturedAt ?? UNKNOWN_TIME,
+    capturedAt: rec.capturedAt,
     source: rec.source,
     machine: { ...rec.machine, ...arch, cpuModel, cpus },
     numaNodes: [...rec.numaNodes],

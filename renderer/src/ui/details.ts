@@ -136,8 +136,7 @@ export function renderNode(el: HTMLElement, id: string, t: Snapshot, cb: Details
       ['Kernel', m.kernel ?? 'unknown'],
       ['Memory', m.totalMemoryBytes ? formatBytes(m.totalMemoryBytes) : 'unknown'],
       ['Source', `${t.source.kind}: ${t.source.name}`],
-      // Inputs without a capture time (lspci text) carry the epoch: say so rather than show 1970.
-      ['Captured', t.capturedAt.startsWith('1970-01-01') ? 'unknown (the input does not record it)' : t.capturedAt],
+      ['Captured', t.capturedAt ?? 'unknown (the input does not record it)'],
     ];
     if (m.vendor || m.product) rows.push(['System', `${m.vendor ?? ''} ${m.product ?? ''}`.trim()]);
     if (t.cxl.memdevs.length) rows.push(['CXL memdevs', t.cxl.memdevs.map((x) => `${x.name} (${x.pciAddress ?? 'no PCI'}${x.ramBytes !== null ? `, ram ${formatBytes(x.ramBytes)}` : ''}, node ${x.numaNode ?? 'unknown'})`).join('; ')]);
