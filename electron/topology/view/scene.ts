@@ -498,7 +498,8 @@ class SceneBuilder {
     const range = (ds: readonly PciDevice[]) => `${shortAddress(ds[0]!.address)} … ${shortAddress(ds[ds.length - 1]!.address)}`;
     const lines = [
       clip(`${run.length}× ${deviceName(one)}`),
-      clip(run[0]!.kids.length ? `each behind a ${SHORT_PORT_KIND[heads[0]!.portKind] ?? 'port'} · ${range(heads)}` : range(leaves)),
+      // Addresses of a run of pairs are two ranges: the title and details list them all.
+      clip(run[0]!.kids.length ? `via ${run.length} ${PORT_KIND_LABEL[heads[0]!.portKind] || 'port'}s` : range(leaves)),
       clip([...(one.driver ? [one.driver] : []), ...(os.length ? [os.length > 2 ? `${os[0]} … ${os[os.length - 1]}` : os.join(', ')] : [])].join(' · ')),
       ...(one.link && linkLabel(one.link) ? [clip(linkLabel(one.link))] : []),
     ].filter(Boolean);
