@@ -27,7 +27,7 @@ export const diff: Command = {
     const { diffSnapshots, isIdentical } = await import('../../topology/compare/diff');
     const [a, b] = await Promise.all(args.positionals.map(loadTopology));
     const d = diffSnapshots(a!, b!);
-    const text = format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : (await import('../../topology/compare/format')).formatDiffText(d, a!, b!);
+    const text = format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : (await import('../../topology/compare/format')).formatDiffText(d, a!, b!, [args.positionals[0]!, args.positionals[1]!]);
     await emitReport(io, args, text);
     return isIdentical(d) ? 0 : 1;
   },

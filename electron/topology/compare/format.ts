@@ -42,13 +42,17 @@ export function changeLine(c: DeviceChange | MachineChange): string {
 
 function title(d: PciDevice | undefined): string {
   if (!d) return '';
-  const name = d.deviceName ?? d.className ?? `class ${d.classCode}`;
-  return `  ${name} [${(d.vendorId?.slice(2) ?? '?')}:${(d.deviceId?.slice(2) ?? '?')}]`;
+  const name = d.deviceName ?? d.className ?? (d.classCode ? `class ${d.classCode}` : 'unknown function');
+  const ids = d.vendorId && d.deviceId ? ` [${d.vendorId.slice(2)}:${d.deviceId.slice(2)}]` : d.vendorId ? ` [${d.vendorId.slice(2)}:unknown]` : '';
+  return `  ${name}${ids}`;
 }
 
-/** The diff as text, one line per difference; `a` and `b` name the devices. */
-export function formatDiffText(d: SnapshotDiff, a: Snapshot, b: Snapshot): string {
-  const out: string[] = [`--- ${a.source.name}`, `+++ ${b.source.name}`];
+/**
+ * The diff as text, one line per difference; `a` and `b` name the devices. `labels` are
+ * what the user typed (two captures are often both "capture.tar.gz"); else the sources' names.
+ */
+export function formatDiffText(d: SnapshotDiff, a: Snapshot, b: Snapshot, labels: readonly [string, string] = [a.source.name, b.source.name]): string {
+  const out: string[] = [`--- ${labels[0]}`, `+++ ${labels[1]}`];
   const A = new Map(a.pci.devices.map((x) => [x.address, x]));
   const B = new Map(b.pci.devices.map((x) => [x.address, x]));
   for (const m of d.machine) out.push(`machine  ${changeLine(m)}`);

@@ -29,6 +29,8 @@ describe('topolens diff', () => {
     const r = cli(['diff', HWLOC, HWLOC]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^no differences$/m);
+    // The header names the inputs as typed: two captures are often both "capture.tar.gz".
+    expect(r.out.split('\n').slice(0, 2)).toEqual([`--- ${HWLOC}`, `+++ ${HWLOC}`]);
   });
   it('different inputs: exit 1 and the JSON contract', () => {
     const tree = copyTree(unpack(HWLOC));
