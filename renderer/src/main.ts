@@ -79,7 +79,9 @@ function status(msg?: string, error = false): void {
   const hid = e.scene.hidden;
   const parts = [`${view.deviceIds().length} devices drawn`];
   if (hid.collapsedVfs.length) parts.push(`${hid.collapsedVfs.length} VFs collapsed`);
-  if (hid.folded.length) parts.push(`${hid.folded.length} platform functions folded`);
+  const inRuns = e.scene.nodes.reduce((n, x) => n + (x.classes.includes('fold-run') ? (x.members?.length ?? 0) : 0), 0);
+  if (hid.folded.length > inRuns) parts.push(`${hid.folded.length - inRuns} platform functions folded`);
+  if (inRuns) parts.push(`${inRuns} in identical runs`);
   if (hid.bridges.length) parts.push(`${hid.bridges.length} plain bridges hidden`);
   if (hid.plain.length) parts.push(`${hid.plain.length} plain functions hidden`);
   if (hid.filtered.length) parts.push(`${hid.filtered.length} filtered out`);
