@@ -1,10 +1,10 @@
-// `npm test`: lint (layering rules), typecheck (node + web projects), the build (app
+// `npm test`: lint (layering rules) and typecheck (node + web projects) side by side, the build (app
 // bundles and the CLI bundle), then every vitest suite (unit, corpus, fuzz, browser e2e,
 // electron e2e where a binary exists). `npm run test:slow` (--slow): the slow suite
 // (tests/slow: full-size archive limits, the packed-install check) alone. Each ends with
 // one line "N passed, N failed, N skipped" that CI reads; the counts also go to
 // test-output/summary-{fast,slow}.json for .ci/run's total.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const steps = [];
@@ -15,14 +15,37 @@ function step(name, cmd, args) {
   return r.status === 0;
 }
 
+/**
+ * Checks that only read the sources (lint, typecheck) run side by side: each one is
+ * mostly one busy core, so on two cores they take the time of the longest. Their output
+ * is held and printed whole, in the listed order, so it does not interleave.
+ */
+async function concurrentSteps(list) {
+  const runs = list.map(([name, cmd, args]) => new Promise((resolve) => {
+    const t0 = Date.now();
+    const out = [];
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => out.push(b));
+    child.on('error', (e) => out.push(Buffer.from(`${name}: ${e.message}\n`)));
+    child.on('close', (code) => resolve({ name, ok: code === 0, ms: Date.now() - t0, out: Buffer.concat(out) }));
+  }));
+  for (const r of await Promise.all(runs)) {
+    process.stdout.write(r.out);
+    steps.push({ name: r.name, ok: r.ok, ms: r.ms });
+  }
+}
+
 mkdirSync('test-output', { recursive: true });
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const slow = process.argv.includes('--slow');
 const only = process.argv.slice(2).filter((a) => a !== '--slow');
 if (only.length === 0 && !slow) {
-  step('lint', npx, ['eslint', '.']);
-  step('typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
-  step('typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
+  await concurrentSteps([
+    ['lint', npx, ['eslint', '.']],
+    ['typecheck (node)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
+    ['typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
+  ]);
   // main, preload and renderer bundles build without an Electron binary.
   step('build (electron-vite)', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
   step('build (CLI bundle)', process.execPath, ['scripts/build-cli.mjs']);

@@ -90,11 +90,20 @@ describe('archive reader', () => {
     expect(a.root.readOptional('sys/devnull')).toBeNull();
   });
   it('the loader maps unusable archives to one-line errors and writes nothing', async () => {
-    const before = readdirSync(tmpdir()).length;
     const bad = join(work, 'trunc.tar.bz2');
     const buf = readFileSync(fixture);
     writeFileSync(bad, buf.subarray(0, 2000));
-    await expect(loadInput(bad)).rejects.toThrow(/bzip2 data is corrupt or truncated/);
-    expect(readdirSync(tmpdir()).length).toBe(before);
+    // A private TMPDIR (the engine takes temp space from os.tmpdir() only; it names no
+    // /tmp of its own): counting the shared /tmp raced with every other process using it.
+    const privateTmp = mkdtempSync(join(tmpdir(), 'topolens-notmp-'));
+    const savedTmp = process.env['TMPDIR'];
+    process.env['TMPDIR'] = privateTmp;
+    try {
+      await expect(loadInput(bad)).rejects.toThrow(/bzip2 data is corrupt or truncated/);
+    } finally {
+      if (savedTmp === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = savedTmp;
+    }
+    expect(readdirSync(privateTmp)).toEqual([]);
   });
 });
