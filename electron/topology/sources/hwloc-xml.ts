@@ -7,6 +7,7 @@ import { InputError } from '../errors';
 import type { Cpu, CxlMemdev, Diagnostic, HostBridge, NumaKind, NumaNode, OsDevice, OsDeviceKind } from '../model';
 import { MAX_LIST_ID, formatCpuList } from '../parse/cpulist';
 import { parseHwlocBitmap, parseHwlocXml, type HwlocDistances, type HwlocObject } from '../parse/hwloc-xml';
+import { compareNatural } from '../parse/natural-order';
 import type { MachineFacts, OsDeviceRecord, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 
 /** NUMA node ids above this are nonsense (Linux allows 1024; the schema 65535). */
@@ -495,7 +496,7 @@ function readPciFunctions(col: Collected, doc: Doc, localityOf: (o: HwlocObject 
       if (m) out.memdevs.push(m);
     }
   }
-  out.memdevs.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  out.memdevs.sort((a, b) => compareNatural(a.name, b.name));
   return out;
 }
 

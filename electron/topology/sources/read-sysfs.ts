@@ -44,6 +44,7 @@ import {
   PCI_ADDRESS_RE,
 } from '../parse/sysfs-values';
 import type { MachineFacts, OsDeviceRecord, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
+import { compareNatural } from '../parse/natural-order';
 import { linkBasename, MAX_ATTR_BYTES, MAX_PROC_BYTES, resolveLink, SMALL_ATTR_BYTES, type SysfsRoot } from './sysfs-root';
 
 
@@ -896,7 +897,7 @@ function markPmemNodes(numaNodes: NumaNode[], dax: readonly DaxDevice[]): void {
 function placeDax(root: SysfsRoot, dax: readonly DaxDevice[], nodes: NumaNode[]): OsDevice[] {
   const machine: OsDevice[] = [];
   // In name order: a folder and an archive list directories in different orders.
-  const sorted = [...dax].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const sorted = [...dax].sort((a, b) => compareNatural(a.name, b.name));
   for (const x of sorted) {
     // On kmem a DAX device's memory became a NUMA node (see markPmemNodes): no device left, as hwloc lists none.
     if (owningFunction(x.dir) !== null || x.driver === 'kmem') continue;
