@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['tests/support/scratch-setup.ts'],
     // Vitest's default is one worker fewer than the CPUs: a single worker on a 2-core
     // machine, where much of the suite waits on child processes (the CLI, tar, lspci,
     // Chromium) and leaves a core idle. At least two files at a time.
