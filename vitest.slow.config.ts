@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // Scratch on tmpfs when it has room, removed at the end (see the file).
+    globalSetup: ['tests/support/scratch-setup.ts'],
   },
 });
