@@ -300,8 +300,3 @@ export type Topology = Snapshot;
 
 export const SNAPSHOT_FORMAT = 'topolens-snapshot' as const;
 export const SNAPSHOT_VERSION = 1 as const;
-
-/** A PCI function's stable id across a fleet: host plus address. */
-export function deviceKey(host: string | null, address: string): string {
-  return `${host ?? 'localhost'}/${address}`;
-}

@@ -26,9 +26,6 @@ export function lookupClassName(classCode: string): string | null {
   return loadPciIds()?.className(classCode) ?? null;
 }
 
-export function lookupProgIfName(classCode: string): string | null {
-  return loadPciIds()?.progIfName(classCode) ?? null;
-}
 
 let reverse: PciReverseIndex | null | undefined;
 

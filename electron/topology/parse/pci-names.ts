@@ -20,10 +20,9 @@ export interface PciReverseIndex {
   readonly vendorsByName: ReadonlyMap<string, readonly string[]>;
   /** Case- and space-folded vendor name → ids, for pastes whose spacing or case changed. */
   readonly vendorsByFolded: ReadonlyMap<string, readonly string[]>;
-  /** Subclass name → "ccss"; class name → "cc"; (subclass, prog-if name) → "pp". */
+  /** Subclass name → "ccss"; class name → "cc". */
   readonly subclassByName: ReadonlyMap<string, readonly string[]>;
   readonly classByName: ReadonlyMap<string, readonly string[]>;
-  readonly progIfByName: ReadonlyMap<string, readonly string[]>;
 }
 
 const fold = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -45,13 +44,11 @@ export function reversePciIds(idx: PciIdsIndex): PciReverseIndex {
   }
   const subclassByName = new Map<string, string[]>();
   const classByName = new Map<string, string[]>();
-  const progIfByName = new Map<string, string[]>();
   for (const [key, name] of classEntries(idx)) {
     if (key.length === 2) push(classByName, name, key);
     else if (key.length === 4) push(subclassByName, name, key);
-    else push(progIfByName, `${key.slice(0, 4)}\t${name}`, key.slice(4));
   }
-  return { idx, vendorsByName, vendorsByFolded, subclassByName, classByName, progIfByName };
+  return { idx, vendorsByName, vendorsByFolded, subclassByName, classByName };
 }
 
 function vendorNameAt(idx: PciIdsIndex, at: number): string {
@@ -221,12 +218,6 @@ export function resolveClassName(rx: PciReverseIndex, className: string, progIf:
   if (!sub) return { classCode: null, problem };
   if (progIf !== null && /^[0-9a-fA-F]{2}$/.test(progIf)) return { classCode: sub + progIf.toLowerCase(), problem: null };
   return { classCode: sub, problem: null };
-}
-
-/** A prog-if byte from its printed name within a subclass ("NVM Express" in 0108 → "02"); null unless unique. */
-export function progIfForName(rx: PciReverseIndex, subclass: string, name: string): string | null {
-  const xs = rx.progIfByName.get(`${subclass.toLowerCase()}\t${name.trim()}`) ?? [];
-  return xs.length === 1 ? xs[0]! : null;
 }
 
 /** Subsystem ids from `Subsystem: ...` given the function's own ids (either may be null). */

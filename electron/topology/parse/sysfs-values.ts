@@ -54,11 +54,6 @@ export function parseNodeMemTotal(text: string | null): number | null {
   return m ? Number(m[1]) * 1024 : null;
 }
 
-/** `/proc/meminfo` → MemTotal in bytes. */
-export function parseMemTotal(text: string | null): number | null {
-  return parseNodeMemTotal(text);
-}
-
 /** `nodeN/distance` → [10, 21]; null when not a list of numbers. */
 export function parseDistances(text: string | null): number[] | null {
   if (text === null) return null;

@@ -11,10 +11,6 @@ import { repairPciTree } from '../build';
 /** Deepest nesting of arrays/objects accepted; real snapshots are about 6 deep. */
 export const MAX_SNAPSHOT_DEPTH = 64;
 
-export function looksLikeSnapshot(text: string): boolean {
-  return /^\s*\{/.test(text) && text.slice(0, 4096).includes(`"${SNAPSHOT_FORMAT}"`);
-}
-
 function fail(name: string, what: string): never {
   throw new InputError(`not a valid topolens snapshot: ${what}`, name);
 }
