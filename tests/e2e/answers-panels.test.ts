@@ -6,14 +6,14 @@
 // test-output/screenshots/answers-*.png.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advise } from '../../electron/topology/answers/advise';
 import { checkTopology } from '../../electron/topology/answers/check';
 import { buildMatrix } from '../../electron/topology/answers/matrix';
 import { selectDevices } from '../../electron/topology/answers/select';
 import { loadInput } from '../../electron/topology/load';
-import { CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from './fixtures';
+import { openApp, REPO, type OpenedApp } from './fixtures';
 
 // Callbacks passed to page.evaluate run in the browser; this (node) project has no DOM types.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,24 +25,18 @@ type Any = any;
 const SHOTS = join(REPO, 'test-output', 'screenshots');
 const LAB = 'fixtures/lab/x86-q35-dpdk-spdk/capture.tar.gz';
 const GPU = 'fixtures/gpu-server/2rc-dual-k80-lstopo.xml';
-let served: Served;
-let browser: Browser;
+let app: OpenedApp;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  served = await startServeProcess(LAB);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(served.url);
-  await page.waitForSelector('body[data-ready=true]');
+  app = await openApp(LAB);
+  ({ page, pageErrors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 const cellClasses = () =>

@@ -9,14 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../electron/topology/compare/diff';
 import { compactForCompare } from '../../electron/topology/compare/fingerprint';
 import { analyseFleet } from '../../electron/topology/compare/fleet';
 import { loadInput } from '../../electron/topology/load';
 import { copyTree, rebindDriver, removeFunction, removeTempTrees, unpack } from '../support/mutate-sysfs';
-import { CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from './fixtures';
+import { openApp, REPO, type OpenedApp } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -28,10 +28,9 @@ const SHOTS = join(REPO, 'test-output', 'screenshots');
 const LAB = 'fixtures/lab/x86-q35-2numa-switch/capture.tar.gz';
 const work = mkdtempSync(join(tmpdir(), 'topolens-e2e-cmp-'));
 let after: string;
-let served: Served;
-let browser: Browser;
+let app: OpenedApp;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** The lab machine with 0000:24:00.0 rebound to vfio-pci and the NVMe 0000:81:00.0 pulled, packed like a capture. */
 function mutatedCapture(): string {
@@ -46,17 +45,12 @@ function mutatedCapture(): string {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   after = mutatedCapture();
-  served = await startServeProcess(LAB);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(served.url);
-  await page.waitForSelector('body[data-ready=true]');
+  app = await openApp(LAB);
+  ({ page, pageErrors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
   removeTempTrees();
   rmSync(work, { recursive: true, force: true });
 });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureRenderer } from '../../scripts/ensure-renderer.mjs';
 
 export const REPO = join(__dirname, '..', '..');
@@ -75,4 +76,45 @@ export async function startServeProcess(input: string, extra: string[] = []): Pr
       reject(new Error(`serve exited with ${code}:\n${out}`));
     });
   });
+}
+
+/** A served input opened in headless Chromium: the page, what it reported as errors, and one close. */
+export interface OpenedApp {
+  readonly served: Served;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Uncaught page errors (and console errors when asked for), in order. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenAppOptions {
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** The app's own signal to wait for: data-ready (the page is up) or data-rendered (the topology is drawn). */
+  readonly waitFor?: 'ready' | 'rendered';
+  /** Count console errors (favicon misses aside) as page errors too. */
+  readonly consoleErrors?: boolean;
+}
+
+/** Serve INPUT and open it in a fresh headless Chromium page, waiting on the app's own signal. */
+export async function openApp(input: string, opts: OpenAppOptions = {}): Promise<OpenedApp> {
+  const served = await startServeProcess(input);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const ctx = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+  const page = await ctx.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (opts.consoleErrors) page.on('console', (m) => (m.type() === 'error' && !/favicon/.test(m.text()) ? pageErrors.push(m.text()) : undefined));
+  await page.goto(served.url);
+  await page.waitForSelector(opts.waitFor === 'rendered' ? 'body[data-rendered=true]' : 'body[data-ready=true]');
+  return {
+    served,
+    browser,
+    page,
+    pageErrors,
+    close: async () => {
+      await browser.close();
+      await served.stop();
+    },
+  };
 }

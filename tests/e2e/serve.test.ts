@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driversRecorded, noDriversReason } from '../../electron/topology/export/describe';
 import { loadInput } from '../../electron/topology/load';
 import type { PciDevice, Snapshot } from '../../electron/topology/model';
-import { allFixtures, CHROMIUM, CHROMIUM_ARGS, fixtureSlug, REPO, startServeProcess, type Served } from './fixtures';
+import { allFixtures, fixtureSlug, openApp, REPO, type OpenedApp, type Served } from './fixtures';
 
 // Callbacks passed to page.evaluate run in the browser; this (node) project has no DOM types.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -23,28 +23,19 @@ declare const window: any;
 
 const SHOTS = join(REPO, 'test-output', 'screenshots');
 const fixtures = allFixtures();
+let app: OpenedApp;
 let served: Served;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  served = await startServeProcess(fixtures[0]!);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const ctx = await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.text())) pageErrors.push(m.text());
-  });
-  await page.goto(served.url);
-  await page.waitForSelector('body[data-ready=true]');
+  app = await openApp(fixtures[0]!, { viewport: { width: 1500, height: 950 }, consoleErrors: true });
+  ({ served, page, pageErrors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 type Hook = { view: { cy: unknown; deviceIds(): string[]; elements: { scene: { hidden: Record<string, string[]> } } } };

@@ -8,11 +8,11 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
-import { allFixtures, CHROMIUM, CHROMIUM_ARGS, REPO, startServeProcess, type Served } from './fixtures';
+import { allFixtures, openApp, REPO, type OpenedApp } from './fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -23,23 +23,17 @@ const XEON = 'fixtures/hwloc/linux/32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2';
 const FOUR_NODES = 'fixtures/hwloc/linux/40intel64-2g2n4c+pcilocality.tar.bz2';
 const SRIOV = 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz';
 
-let served: Served;
-let browser: Browser;
+let app: OpenedApp;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  served = await startServeProcess(XEON);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(served.url);
-  await page.waitForSelector('body[data-rendered=true]');
+  app = await openApp(XEON, { waitFor: 'rendered' });
+  ({ page, pageErrors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 async function open(file: string): Promise<Snapshot> {
