@@ -50,9 +50,11 @@ export async function benchImports({ runs = 5 } = {}) {
   for (const [kind, inp] of Object.entries(inputs)) {
     const xs = [];
     const fs = [];
+    const ph = [];
     for (let i = 0; i < runs; i += 1) {
       xs.push(child(engine, kind, inp.file));
       fs.push(child(engine, kind, inp.file, [], ['--file']));
+      ph.push(child(engine, kind, inp.file, [], ['--phases']));
     }
     const row = {
       kind,
@@ -62,6 +64,10 @@ export async function benchImports({ runs = 5 } = {}) {
       functions: xs[0].functions,
       ms: median(xs.map((x) => x.ms)),
       msMin: Math.min(...xs.map((x) => x.ms)),
+      cpuMs: median(xs.map((x) => x.cpuMs)),
+      // Cold CPU time of each step in its own process: parser, records (with a warm
+      // second parse), build + annotate.
+      phasesCpuMs: { parse: median(ph.map((x) => x.parseCpuMs)), records: median(ph.map((x) => x.recordsCpuMs)), build: median(ph.map((x) => x.buildCpuMs)) },
       fileMs: median(fs.map((x) => x.fileMs)),
       peakRssMiB: Math.max(...xs.map((x) => x.peakRssMiB)),
     };

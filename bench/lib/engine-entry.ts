@@ -10,3 +10,9 @@ export { snapshotFromLspci } from '../../electron/topology/sources/lspci';
 export { snapshotFromHwlocXml } from '../../electron/topology/sources/hwloc-xml';
 export { captureArchive } from '../../electron/topology/sources/capture';
 export { exportJson } from '../../electron/topology/export/json';
+// Import phases (bench/imports.mjs --phases): parse alone, records, then the builder.
+export { parseLspci } from '../../electron/topology/parse/lspci';
+export { parseHwlocXml } from '../../electron/topology/parse/hwloc-xml';
+export { readLspci } from '../../electron/topology/sources/lspci';
+export { readHwlocXml } from '../../electron/topology/sources/hwloc-xml';
+export { buildTopology } from '../../electron/topology/build';
