@@ -163,7 +163,7 @@ export type PortKind =
   | 'rc-endpoint'
   | 'rc-event-collector';
 
-export type LocalityRule = 'numa_node' | 'local_cpulist' | 'parent' | 'unknown' | 'imported';
+export type LocalityRule = 'numa_node' | 'local_cpulist' | 'parent' | 'root-complex' | 'unknown' | 'imported';
 
 export interface RoleReason {
   readonly role: string;

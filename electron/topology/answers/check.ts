@@ -94,6 +94,7 @@ function checkLinks(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
 const FALLBACK: Readonly<Record<string, string>> = {
   local_cpulist: 'node taken from local_cpulist',
   parent: 'node taken from the upstream bridge',
+  'root-complex': 'node taken from the other functions of its root complex',
   unknown: 'no fallback answered: node unknown',
 };
 
@@ -102,8 +103,9 @@ function checkNuma(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
   if (t.numaNodes.length < 2) return [];
   const groups = new Map<string, PciDevice[]>();
   for (const d of devs) {
-    if (d.localityRule !== 'local_cpulist' && d.localityRule !== 'parent' && d.localityRule !== 'unknown') continue;
-    if (t.source.kind === 'lspci' && d.localityRule === 'unknown') continue; // lspci prints no NUMA line then: not evidence of -1
+    if (d.localityRule !== 'local_cpulist' && d.localityRule !== 'parent' && d.localityRule !== 'root-complex' && d.localityRule !== 'unknown') continue;
+    // lspci prints no NUMA line then: not evidence of -1
+    if (t.source.kind === 'lspci' && (d.localityRule === 'unknown' || d.localityRule === 'root-complex')) continue;
     const k = `${d.hostBridge ?? '?'}|${d.localityRule}`;
     groups.set(k, [...(groups.get(k) ?? []), d]);
   }

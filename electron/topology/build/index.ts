@@ -10,7 +10,7 @@ import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../record
 import { archFromRootComplexes } from './arch';
 import { parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
 import { cpuModelFromMidr, nameCpus } from './cpus';
-import { locateDevices, locateHostBridges } from './locality';
+import { locateByRootComplex, locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
 import { markHostBridgeFunctions, refinePortKinds } from './port-kinds';
 import { repairPciTree } from './tree';
@@ -114,7 +114,9 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const settled = settleBusEvidence(rec.functions, tree.devices);
   markHostBridgeFunctions(settled);
   refinePortKinds(settled);
-  const devices = locateDevices(settled, rec.numaNodes);
+  const byRootComplex = locateByRootComplex(locateDevices(settled, rec.numaNodes), rec.path);
+  diagnostics.push(...byRootComplex.diagnostics);
+  const devices = byRootComplex.devices;
   const cpus = nameCpus(rec.cpus);
   const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
   const arch = rec.machine.arch === 'unknown' ? archFromRootComplexes(devices, rec.source.kind) : null;

@@ -1,8 +1,10 @@
 // Locality of each PCI function and root complex, and the rule that decided it
 // (`localityRule`): the function's own numa_node, else the one node holding all of its
-// local CPUs, else its parent bridge's; a root complex takes the locality its functions
-// agree on. Pure; it reads no files and leaves what the input imported alone.
-import type { HostBridge, PciDevice } from '../model';
+// local CPUs, else its parent bridge's, else the one node every function of its root
+// complex that has a node of its own agrees on ('root-complex'); a root complex takes the
+// locality its functions agree on. Pure; it reads no files and leaves what the input
+// imported alone (an imported function without a node stays without one).
+import type { Diagnostic, HostBridge, PciDevice } from '../model';
 import { parseCpuList } from '../parse/cpulist';
 
 type NodeSets = ReadonlyArray<readonly [number, ReadonlySet<number>]>;
@@ -48,6 +50,65 @@ export function locateDevices(devices: readonly PciDevice[], numaNodes: Readonly
     return out;
   };
   return devices.map((d) => visit(d, 0));
+}
+
+/** A function whose node comes from its own input (numa_node, local_cpulist or the imported file), not derived from others. */
+function ownNode(d: PciDevice): boolean {
+  return d.numaNode !== null && (d.localityRule === 'numa_node' || d.localityRule === 'local_cpulist' || d.localityRule === 'imported');
+}
+
+/** What one root complex's functions say about their node: each node with the functions that record it. */
+interface BridgeEvidence {
+  readonly nodes: Map<number, string[]>;
+  readonly cpus: Set<string | null>;
+}
+
+function evidenceByBridge(devices: readonly PciDevice[]): Map<string, BridgeEvidence> {
+  const out = new Map<string, BridgeEvidence>();
+  for (const d of devices) {
+    if (d.hostBridge === null || !ownNode(d)) continue;
+    let g = out.get(d.hostBridge);
+    if (!g) out.set(d.hostBridge, (g = { nodes: new Map(), cpus: new Set() }));
+    const list = g.nodes.get(d.numaNode!);
+    if (list) list.push(d.address);
+    else g.nodes.set(d.numaNode!, [d.address]);
+    g.cpus.add(d.localCpus);
+  }
+  return out;
+}
+
+function listSome(addrs: readonly string[]): string {
+  return addrs.length <= 4 ? addrs.join(', ') : `${addrs.slice(0, 4).join(', ')} and ${addrs.length - 4} more`;
+}
+
+/**
+ * The kernel gives every function below one host bridge that bridge's node (the root
+ * bus's node from ACPI _PXM, pcibus_to_node; numa_node is per root bus), so a function
+ * still without a node takes the one node all functions of its root complex that record
+ * a node of their own agree on — with their CPUs when they agree on those too. When they
+ * disagree, or none records a node, it stays unknown. One info diagnostic per root
+ * complex names the functions the node was taken from.
+ */
+export function locateByRootComplex(devices: readonly PciDevice[], path: string): { devices: PciDevice[]; diagnostics: Diagnostic[] } {
+  const evidence = evidenceByBridge(devices);
+  const placed = new Map<string, string[]>();
+  const out = devices.map((d) => {
+    if (d.numaNode !== null || d.localityRule !== 'unknown' || d.hostBridge === null) return d;
+    const g = evidence.get(d.hostBridge);
+    if (!g || g.nodes.size !== 1) return d;
+    const node = [...g.nodes.keys()][0]!;
+    const cpus = g.cpus.size === 1 ? [...g.cpus][0]! : null;
+    placed.set(d.hostBridge, [...(placed.get(d.hostBridge) ?? []), d.address]);
+    return { ...d, numaNode: node, localCpus: d.localCpus ?? cpus, localityRule: 'root-complex' as const };
+  });
+  const diagnostics: Diagnostic[] = [...placed].map(([hb, addrs]) => {
+    const [node, from] = [...evidence.get(hb)!.nodes][0]!;
+    return {
+      severity: 'info', path,
+      message: `${hb}: ${addrs.length} function(s) with no NUMA node of their own (${listSome(addrs)}) placed on node ${node}, the node every function of this root complex that records one agrees on (${listSome(from)}); the kernel gives all functions below a host bridge its node`,
+    };
+  });
+  return { devices: out, diagnostics };
 }
 
 /** Root complexes take the node and CPUs all their functions agree on (null when they differ). */

@@ -34,7 +34,7 @@ function deviceLine(d: PciDevice, groupNode: number | null): string {
   const roles = d.roles.filter((r) => r !== 'root-port' && r !== 'switch');
   if (roles.length) bits.push(`{${roles.join(', ')}}`);
   if (d.numaNode !== groupNode && d.numaNode !== null) bits.push(`(NUMA node ${d.numaNode} from ${d.localityRule})`);
-  else if (d.localityRule === 'parent' || d.localityRule === 'local_cpulist') bits.push(`(node from ${d.localityRule})`);
+  else if (d.localityRule === 'parent' || d.localityRule === 'local_cpulist' || d.localityRule === 'root-complex') bits.push(`(node from ${d.localityRule})`);
   return bits.join('  ');
 }
 

@@ -243,7 +243,7 @@ function roleSummary(devs: readonly PciDevice[]): string {
 /** Why a set of functions has no known NUMA node, from the rules that answered for them. */
 export function unknownReason(devs: readonly PciDevice[]): string {
   if (devs.length && devs.every((d) => d.localityRule === 'imported')) return 'the input records no NUMA node for them';
-  return 'numa_node -1, and neither local_cpulist nor a parent names one node';
+  return 'numa_node -1, and neither local_cpulist, a parent nor its root complex names one node';
 }
 
 /** The box label (short: it sets the box's minimum width) and its full title. */

@@ -10,6 +10,7 @@ export const LOCALITY_RULE_TEXT: Readonly<Record<LocalityRule, string>> = {
   numa_node: 'read from the device’s numa_node file',
   local_cpulist: 'numa_node was -1; the node whose CPUs equal the device’s local_cpulist',
   parent: 'numa_node was -1; inherited from the upstream bridge',
+  'root-complex': 'no node of its own: the one node every function of its root complex that records a node agrees on (the kernel gives all functions below a host bridge its node; the diagnostics name those functions)',
   unknown: 'numa_node is -1 and local_cpulist gives no single node: locality unknown',
   imported: 'as recorded in the imported file (lspci / hwloc XML / snapshot)',
 };
