@@ -2,8 +2,10 @@
 // the bridge whose secondary bus a function sits on, else the narrowest bridge range
 // holding its bus, with the -t tree deciding where there are no bus lines; then each
 // function's root bus once the tree has been repaired, and the links of empty slots.
-// Pure. It does not repair the tree (build/tree.ts does, for every input) and leaves
-// functions whose input named their parent alone.
+// Where nothing places a bus (plain `lspci`, `-vmm`: no bus ranges, no tree) it names no
+// root complex for a bus that is not plausibly a root bus. Pure. It does not repair the
+// tree (build/tree.ts does, for every input) and leaves functions whose input named
+// their parent alone.
 import type { Diagnostic, PciDevice } from '../model';
 import type { BusLines, PciFunctionRecord } from '../records';
 
@@ -129,12 +131,42 @@ export function parentsFromBusEvidence(records: readonly PciFunctionRecord[], pa
   return parentOf;
 }
 
+const isHostBridge = (r: PciFunctionRecord): boolean => (r.fn.classCode ?? '').startsWith('0x0600') || /^host bridge$/i.test(r.fn.className ?? '');
+
+/**
+ * Functions whose input says nothing about the bridge above their bus: no bridge in the
+ * input prints bus ranges (lspci without -v, or -vmm) and the function is not in a -t
+ * tree. Their bus is a root bus only where that is plausible without evidence — bus 00
+ * of its domain, or a bus holding a host bridge function (class 0x0600); on any other
+ * bus the root complex is not known (a bus of its own would be an invented one). One
+ * info diagnostic per such bus.
+ */
+export function busesWithoutEvidence(records: readonly PciFunctionRecord[], path: string, diagnostics: Diagnostic[]): ReadonlySet<string> {
+  const all = records.filter((r) => r.parentEvidence !== undefined).map(placed);
+  if (all.some((f) => f.rec.parentEvidence!.busLines !== null)) return new Set();
+  const busKey = (f: Placed) => `${f.domain}:${hex2(f.bus)}`;
+  const rootBuses = new Set(all.filter((f) => f.bus === 0 || isHostBridge(f.rec)).map(busKey));
+  const out = new Set<string>();
+  const buses = new Map<string, number>();
+  for (const f of all) {
+    if (f.rec.parentEvidence!.treeParent !== undefined || rootBuses.has(busKey(f)) || f.bus < 0) continue;
+    out.add(f.address);
+    buses.set(busKey(f), (buses.get(busKey(f)) ?? 0) + 1);
+  }
+  for (const [bus, n] of buses) {
+    const shown = bus.startsWith('0000:') ? bus.slice(5) : bus;
+    diagnostics.push({ severity: 'info', path, message: `lspci was run without -v or -t (no bridge bus ranges, no tree): the bridge above bus ${shown} is not recorded, so its root complex is not known (${n} function(s))` });
+  }
+  return out;
+}
+
 /**
  * After the tree's repair (chains end): a function with bus evidence descends from the
- * root bus ("pci0000:00") of the top of its parent chain; a function whose slot says
- * empty and has nothing below it takes the link its record gives for that case.
+ * root bus ("pci0000:00") of the top of its parent chain — none when that top is in
+ * `unrooted` (busesWithoutEvidence); a function whose slot says empty and has nothing
+ * below it takes the link its record gives for that case.
  */
-export function settleBusEvidence(records: readonly PciFunctionRecord[], devices: readonly PciDevice[]): PciDevice[] {
+export function settleBusEvidence(records: readonly PciFunctionRecord[], devices: readonly PciDevice[], unrooted: ReadonlySet<string> = new Set()): PciDevice[] {
   const evidence = new Map<string, PciFunctionRecord>();
   for (const r of records) if (r.parentEvidence !== undefined) evidence.set(r.fn.address, r);
   if (evidence.size === 0) return devices as PciDevice[];
@@ -154,7 +186,7 @@ export function settleBusEvidence(records: readonly PciFunctionRecord[], devices
       const p: PciDevice | undefined = top.parent !== null ? byAddr.get(top.parent) : undefined;
       if (!p) {
         const m = /^([0-9a-f]+):([0-9a-f]{2}):/.exec(top.address);
-        found = m ? `pci${m[1]}:${m[2]}` : top.hostBridge;
+        found = unrooted.has(top.address) ? null : m ? `pci${m[1]}:${m[2]}` : top.hostBridge;
         break;
       }
       top = p;

@@ -8,7 +8,7 @@ import { annotateTopology } from '../annotate';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type HostBridge, type OsDevice, type PciDevice, type Snapshot } from '../model';
 import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../records';
 import { archFromRootComplexes } from './arch';
-import { parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
+import { busesWithoutEvidence, parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
 import { cpuModelFromMidr, nameCpus } from './cpus';
 import { locateByRootComplex, locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
@@ -104,6 +104,7 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const present = new Set(rec.functions.map((f) => f.fn.address));
   const osDevs = groupOsDevices(rec.osDevices, present, (d) => diagnostics.push(d));
   const parentOf = parentsFromBusEvidence(rec.functions, rec.path, diagnostics);
+  const unrooted = busesWithoutEvidence(rec.functions, rec.path, diagnostics);
   const recovery = recoveryNotes(rec.path, diagnostics);
   const drafts = rec.functions.map((r) => deviceOf(r, osDevs.get(r.fn.address), recovery.note, parentOf));
   recovery.finish();
@@ -111,7 +112,7 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   // must still be a tree.
   const tree = repairPciTree(drafts, rec.path);
   diagnostics.push(...tree.repairs);
-  const settled = settleBusEvidence(rec.functions, tree.devices);
+  const settled = settleBusEvidence(rec.functions, tree.devices, unrooted);
   markHostBridgeFunctions(settled);
   refinePortKinds(settled);
   const byRootComplex = locateByRootComplex(locateDevices(settled, rec.numaNodes), rec.path);

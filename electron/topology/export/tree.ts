@@ -30,7 +30,8 @@ const UNRECORDED = 'unrecorded:';
 
 /** Why an input names no root complex for a function. */
 function unrecordedReason(t: Snapshot): string {
-  return t.source.kind === 'nccl-xml' ? 'NCCL lists every second PCI level' : 'the input names none';
+  if (t.source.kind === 'nccl-xml') return 'NCCL lists every second PCI level';
+  return t.source.kind === 'lspci' ? 'lspci without -v or -t records no bridge above these buses' : 'the input names none';
 }
 
 const addrKey = (a: string) => a.replace(/^([0-9a-f]+):/, (_, d: string) => d.padStart(8, '0') + ':');
