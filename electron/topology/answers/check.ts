@@ -129,7 +129,8 @@ function checkCpuless(t: Snapshot, devs: readonly PciDevice[]): Finding[] {
   return devs.filter((d) => d.numaNode !== null && cpuless.has(d.numaNode) && isEndpoint(d)).map((d) => finding({
     severity: 'warning', check: 'cpuless-node', device: d.address,
     message: `on NUMA node ${d.numaNode}, which has no CPUs: every CPU reaches it across an interconnect`,
-    evidence: [{ file: where(t, d.address, 'numa_node'), value: String(d.numaNode) }, { file: `/sys/devices/system/node/node${d.numaNode}/cpulist`, value: '(empty)' }],
+    // A derived node is not what the file says: say where it came from.
+    evidence: [{ file: where(t, d.address, 'numa_node'), value: d.localityRule === 'numa_node' || d.localityRule === 'imported' ? String(d.numaNode) : `-1 (${FALLBACK[d.localityRule] ?? d.localityRule})` }, { file: `/sys/devices/system/node/node${d.numaNode}/cpulist`, value: '(empty)' }],
     action: 'place its polling threads on the nearest node with CPUs (see the node distances) and expect the extra hop',
   }));
 }
