@@ -1,8 +1,10 @@
-// `topolens matrix` against `nvidia-smi topo -m` of the same machine: the ASUS ESC8000A-E12
-// paste (fixtures/pastes/README.md) holds `lspci -tv`, `lspci -vvv` of the GPUs and NICs
-// with their NUMA lines, `nvidia-smi` (each GPU's Bus-Id), `nvidia-smi topo -m` (GPU0-3,
-// NIC0-3 with its NIC legend) and `ibv_devinfo`. nvidia-smi's tables are read here,
-// independently of the engine, and every pair's class is compared.
+// `topolens matrix` against `nvidia-smi topo -m` of the same machine. Each paste
+// (fixtures/pastes/README.md) holds `lspci -tv`, `lspci -vvv` of the GPUs and NICs,
+// `numactl --hardware`, `nvidia-smi` (each GPU's Bus-Id), `nvidia-smi topo -m` (GPUs, NICs,
+// NIC legend, CPU and NUMA affinity) and `ibv_devinfo`: the ASUS ESC8000A-E12 (2 nodes,
+// NUMA lines on the endpoints) and the Puget WRX90 (1 node, no NUMA lines at all).
+// nvidia-smi's tables are read here, independently of the engine, and every pair's class
+// is compared.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +12,7 @@ import { buildMatrix } from '../../electron/topology/answers/matrix';
 import { loadInput } from '../../electron/topology/load';
 import type { Snapshot } from '../../electron/topology/model';
 
-const PASTE = join(__dirname, '..', '..', 'fixtures', 'pastes', 'stelline-asus-esc8000a-e12.md');
-const text = readFileSync(PASTE, 'utf8');
+const PASTES = join(__dirname, '..', '..', 'fixtures', 'pastes');
 
 /** `nvidia-smi`: GPU index → PCI address, from the Bus-Id column ("00000000:C1:00.0"). */
 function gpuBusIds(s: string): Map<string, string> {
@@ -43,8 +44,15 @@ function imageGuids(s: string): Map<string, string> {
   return out;
 }
 
-describe('ESC8000A: topolens matrix vs nvidia-smi topo -m', () => {
+const CASES = [
+  { file: 'stelline-asus-esc8000a-e12.md', gpus: ['0000:01:00.0', '0000:41:00.0', '0000:c1:00.0', '0000:e1:00.0'], nics: ['0000:21:00.0', '0000:21:00.1', '0000:81:00.0', '0000:81:00.1'] },
+  { file: 'stelline-puget-threadripper-pro-wrx90.md', gpus: ['0000:c1:00.0', '0000:c2:00.0'], nics: ['0000:21:00.0', '0000:21:00.1'] },
+];
+
+describe.each(CASES)('$file: topolens matrix vs nvidia-smi topo -m', (c) => {
   let t: Snapshot;
+  const PASTE = join(PASTES, c.file);
+  const text = readFileSync(PASTE, 'utf8');
   const gpus = gpuBusIds(text);
   const topo = topoMatrix(text);
   const nicLegend = new Map([...text.matchAll(/^\s+(NIC\d+): (mlx5_\d+)$/gm)].map((m) => [m[1]!, m[2]!] as const));
@@ -52,10 +60,13 @@ describe('ESC8000A: topolens matrix vs nvidia-smi topo -m', () => {
     t = (await loadInput(PASTE, { hostFacts: false })).topology;
   });
 
-  it('reads nvidia-smi as printed: 4 GPUs with Bus-Ids, an 8x8 matrix, 4 NICs in the legend', () => {
-    expect([...gpus]).toEqual([['GPU0', '0000:01:00.0'], ['GPU1', '0000:41:00.0'], ['GPU2', '0000:c1:00.0'], ['GPU3', '0000:e1:00.0']]);
-    expect(topo.labels).toEqual(['GPU0', 'GPU1', 'GPU2', 'GPU3', 'NIC0', 'NIC1', 'NIC2', 'NIC3']);
-    expect([...nicLegend.values()]).toEqual(['mlx5_0', 'mlx5_1', 'mlx5_2', 'mlx5_3']);
+  const gpuLabels = c.gpus.map((_, i) => `GPU${i}`);
+  const nicLabels = c.nics.map((_, i) => `NIC${i}`);
+
+  it('reads nvidia-smi as printed: GPUs with Bus-Ids, the matrix, NICs in the legend', () => {
+    expect([...gpus]).toEqual(c.gpus.map((a, i) => [`GPU${i}`, a]));
+    expect(topo.labels).toEqual([...gpuLabels, ...nicLabels]);
+    expect([...nicLegend.values()]).toEqual(c.nics.map((_, i) => `mlx5_${i}`));
   });
 
   /**
@@ -67,11 +78,10 @@ describe('ESC8000A: topolens matrix vs nvidia-smi topo -m', () => {
    */
   function nicAddresses(): Map<string, string> {
     const cx7 = t.pci.devices.filter((d) => d.vendorId === '0x15b3' && /ConnectX-7/.test(d.deviceName ?? '')).map((d) => d.address).sort();
-    expect(cx7).toEqual(['0000:21:00.0', '0000:21:00.1', '0000:81:00.0', '0000:81:00.1']);
+    expect(cx7).toEqual(c.nics);
+    // Functions 0 and 1 of one card share its sys_image_guid; cards differ.
     const guid = imageGuids(text);
-    expect(guid.get('mlx5_0')).toBe(guid.get('mlx5_1'));
-    expect(guid.get('mlx5_2')).toBe(guid.get('mlx5_3'));
-    expect(guid.get('mlx5_0')).not.toBe(guid.get('mlx5_2'));
+    cx7.forEach((a, i) => cx7.forEach((b, j) => expect(guid.get(`mlx5_${i}`) === guid.get(`mlx5_${j}`), `mlx5_${i} mlx5_${j}`).toBe(a.slice(0, -2) === b.slice(0, -2))));
     return new Map([...nicLegend].map(([nic, ib]) => [nic, cx7[Number(ib.slice(5))]!] as const));
   }
 
@@ -88,21 +98,25 @@ describe('ESC8000A: topolens matrix vs nvidia-smi topo -m', () => {
     return { agree, differ, m };
   }
 
-  it('GPU<->GPU: all 6 pairs agree, and each GPU has nvidia-smi NUMA affinity', () => {
-    const labels = ['GPU0', 'GPU1', 'GPU2', 'GPU3'];
-    const { agree, differ, m } = compare(labels, gpus);
+  const pairs = (n: number) => (n * (n - 1)) / 2;
+
+  it('GPU<->GPU: every pair agrees; each GPU\'s node has the CPUs nvidia-smi gives it', () => {
+    const { agree, differ, m } = compare(gpuLabels, gpus);
     expect(differ).toEqual([]);
-    expect(agree).toHaveLength(6);
-    const affinity = labels.map((g) => {
+    expect(agree).toHaveLength(pairs(gpuLabels.length));
+    gpuLabels.forEach((g, i) => {
       const row = text.split('\n').find((l) => l.startsWith(`${g} `))!.trim().split(/\s+/);
-      return Number(row[1 + topo.labels.length + 1]);
+      const [cpus, numa] = [row[1 + topo.labels.length]!, Number(row[2 + topo.labels.length])];
+      // Where the paste gives the GPU no node (no NUMA line), only a one-node machine's node fits.
+      const node = m.numaNode[i] ?? (t.numaNodes.length === 1 ? t.numaNodes[0]!.id : null);
+      expect(node, g).toBe(numa);
+      expect(t.numaNodes.find((x) => x.id === node)!.cpus, g).toBe(cpus);
     });
-    expect(m.numaNode).toEqual(affinity);
   });
 
-  it('every pair of the 8 devices (28) agrees, NICs mapped by the stated assumption', () => {
+  it('every pair of GPUs and NICs agrees, NICs mapped by the stated assumption', () => {
     const { agree, differ } = compare(topo.labels, new Map([...gpus, ...nicAddresses()]));
     expect(differ).toEqual([]);
-    expect(agree).toHaveLength(28);
+    expect(agree).toHaveLength(pairs(topo.labels.length));
   });
 });

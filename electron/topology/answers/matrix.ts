@@ -46,7 +46,14 @@ export class PciPaths {
   /** Root complexes that hang below a PCI device (Intel VMD): host bridge id → that device. */
   private readonly behind: ReadonlyMap<string, PciDevice>;
   private readonly chains = new Map<string, readonly PciDevice[]>();
+  /**
+   * The machine's only NUMA node, when the input lists exactly one with its CPUs (sysfs,
+   * hwloc, numactl beside lspci; not lspci's "NUMA node:" lines alone, which name only
+   * the nodes of the devices printed): a device of unknown node can only be on it.
+   */
+  readonly onlyNode: number | null;
   constructor(readonly t: Snapshot) {
+    this.onlyNode = t.numaNodes.length === 1 && t.numaNodes[0]!.cpus !== '' ? t.numaNodes[0]!.id : null;
     this.byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
     const behind = new Map<string, PciDevice>();
     for (const hb of t.pci.hostBridges ?? []) {
@@ -134,21 +141,24 @@ export function pathBetween(paths: PciPaths, a: PciDevice, b: PciDevice): PathIn
   const downB = up(b).reverse();
   const via = [...upA, ...(hbA ? [hbA] : []), ...(hbB && hbB !== hbA ? [hbB] : []), ...downB];
   // A root complex sits in one socket: known, different nodes are SYS whatever the buses say.
-  const nodesDiffer = a.numaNode !== null && b.numaNode !== null && a.numaNode !== b.numaNode;
+  const nodeA = a.numaNode ?? paths.onlyNode;
+  const nodeB = b.numaNode ?? paths.onlyNode;
+  const nodesDiffer = nodeA !== null && nodeB !== null && nodeA !== nodeB;
   if (!nodesDiffer && hbA !== null && hbA === hbB) {
     return { cls: 'PHB', via, reason: `through host bridge ${hbA}` };
   }
-  if (a.numaNode === null || b.numaNode === null) {
+  if (nodeA === null || nodeB === null) {
     const unknown = [a, b].filter((d) => d.numaNode === null).map((d) => d.address).join(' and ');
     return { cls: 'UNK', via, reason: `different host bridges (${hbA ?? '?'}, ${hbB ?? '?'}); NUMA node of ${unknown} unknown` };
   }
-  if (a.numaNode === b.numaNode) {
+  const only = a.numaNode === null || b.numaNode === null ? ' (the machine has only this node)' : '';
+  if (nodeA === nodeB) {
     if (hbA === null || hbB === null) {
-      return { cls: 'UNK', via, reason: `both on NUMA node ${a.numaNode}, but the input does not record their host bridges: PHB (one) or NODE (two)` };
+      return { cls: 'UNK', via, reason: `both on NUMA node ${nodeA}${only}, but the input does not record their host bridges: PHB (one) or NODE (two)` };
     }
-    return { cls: 'NODE', via, reason: `host bridges ${hbA} and ${hbB}, both on NUMA node ${a.numaNode}` };
+    return { cls: 'NODE', via, reason: `host bridges ${hbA} and ${hbB}, both on NUMA node ${nodeA}${only}` };
   }
-  return { cls: 'SYS', via, reason: `NUMA node ${a.numaNode} to node ${b.numaNode}, across the socket interconnect` };
+  return { cls: 'SYS', via, reason: `NUMA node ${nodeA} to node ${nodeB}, across the socket interconnect` };
 }
 
 function uniqueLabels(devs: readonly PciDevice[]): string[] {

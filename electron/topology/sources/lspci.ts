@@ -7,6 +7,7 @@
 import { buildTopology, type BuildResult } from '../build';
 import type { Diagnostic, LinkInfo, NumaNode, PortKind, SriovInfo } from '../model';
 import { parseLspci, type LspciParseResult, type LspciRecord, type LspciTreeEntry } from '../parse/lspci';
+import { parseNumactlHardware, type NumactlHardware } from '../parse/numactl';
 import type { ParentEvidence, PciFunctionFacts, PciFunctionRecord, SourceRecords } from '../records';
 
 interface Fn {
@@ -265,6 +266,21 @@ function byAddress(fns: readonly Fn[]): Fn[] {
   return [...fns].sort((a, b) => parseInt(a.domain, 16) - parseInt(b.domain, 16) || a.bus - b.bus || a.device - b.device || a.fn - b.fn);
 }
 
+/**
+ * NUMA nodes from a `numactl --hardware` block pasted with the lspci text (every node
+ * with its CPUs, memory and distances); a device's "NUMA node:" naming a node the block
+ * lacks is a warning.
+ */
+function numaNodesFromNumactl(hw: NumactlHardware, records: readonly PciFunctionRecord[], n: Notes): NumaNode[] {
+  const ids = new Set(hw.nodes.map((x) => x.id));
+  for (const r of records) if (r.fn.numaNode !== null && !ids.has(r.fn.numaNode)) n.warn(`"NUMA node: ${r.fn.numaNode}" is not a node numactl --hardware lists (line ${hw.line})`, r.fn.address);
+  n.info(`NUMA nodes, their CPUs, memory and distances from numactl --hardware (line ${hw.line}); lspci text carries no netdev/RDMA/block names or capture time`);
+  return hw.nodes.map((x) => ({
+    id: x.id, cpus: x.cpus, memoryBytes: x.memoryBytes, distances: x.distances,
+    kind: x.cpus === '' ? 'cpuless' : 'dram', kindReason: x.cpus === '' ? 'numactl --hardware lists no CPUs for it' : 'numactl --hardware lists CPUs for it',
+  }));
+}
+
 /** NUMA nodes lspci names ("NUMA node:" lines): ids only, no CPUs or memory. */
 function numaNodesSeen(records: readonly PciFunctionRecord[], n: Notes): NumaNode[] {
   const nodeIds = [...new Set(records.map((r) => r.fn.numaNode).filter((x): x is number => x !== null && x >= 0))].sort((a, b) => a - b);
@@ -277,10 +293,20 @@ function numaNodesSeen(records: readonly PciFunctionRecord[], n: Notes): NumaNod
   return nodeIds.map((id) => ({ id, cpus: '', memoryBytes: null, distances: [], kind: 'dram', kindReason: 'seen in lspci "NUMA node:" lines; lspci shows no CPUs or memory' }));
 }
 
+/** The parser's "unrecognised line" warnings, less those on lines another reader used (numactl's). */
+function withoutLines(diags: readonly Diagnostic[], name: string, used: ReadonlySet<number>): Diagnostic[] {
+  return diags.filter((d) => {
+    const m = /:(\d+)$/.exec(d.path);
+    return !(d.path.startsWith(`${name}:`) && m && used.has(Number(m[1])) && /^unrecognised line/.test(d.message));
+  });
+}
+
 /** lspci text → records: functions with what places them in the tree (bus lines, -t tree), links, SR-IOV. */
 export function readLspci(text: string, name: string): SourceRecords {
   const parsed = parseLspci(text, name);
-  const n = new Notes(name, parsed.diagnostics);
+  // A numactl --hardware block pasted beside the lspci text (cheap test first: most inputs have none).
+  const numactl = /^available: \d+ node/m.test(text) ? parseNumactlHardware(text) : null;
+  const n = new Notes(name, numactl ? withoutLines(parsed.diagnostics, name, numactl.lines) : parsed.diagnostics);
   const fns = collectFunctions(parsed, n);
   const all = [...fns.values()];
   if (all.some((f) => f.rec?.capsDenied)) {
@@ -288,7 +314,7 @@ export function readLspci(text: string, name: string): SourceRecords {
   }
   const tf = linkVfs(fns, n);
   const functions = byAddress(all).map((f) => functionRecord(f, tf, name));
-  const numaNodes = numaNodesSeen(functions, n);
+  const numaNodes = numactl ? numaNodesFromNumactl(numactl, functions, n) : numaNodesSeen(functions, n);
   return {
     source: { kind: 'lspci', name },
     path: name,
