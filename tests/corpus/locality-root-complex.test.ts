@@ -6,9 +6,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateByRootComplex, locateDevices } from '../../electron/topology/build/locality';
+import { localCpusFromNodes, locateByRootComplex, locateDevices } from '../../electron/topology/build/locality';
 import { loadInput } from '../../electron/topology/load';
 import type { PciDevice, Snapshot } from '../../electron/topology/model';
+import { parseCpuList } from '../../electron/topology/parse/cpulist';
 
 const FIX = join(__dirname, '..', '..', 'fixtures');
 const HWLOC = readdirSync(join(FIX, 'hwloc', 'linux')).filter((f) => f.endsWith('.tar.bz2')).map((f) => join(FIX, 'hwloc', 'linux', f));
@@ -16,6 +17,8 @@ const LAB = readdirSync(join(FIX, 'lab'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(FIX, 'lab', e.name, 'capture.tar.gz')))
   .map((e) => join(FIX, 'lab', e.name, 'capture.tar.gz'));
 const CAPTURES = [...HWLOC, ...LAB].sort();
+
+const expandAll = (list: string) => (parseCpuList(list) ?? []).sort((a, b) => a - b).join();
 
 const hide = (d: PciDevice): PciDevice => ({ ...d, numaNode: null, localCpus: null, localityRule: 'unknown' });
 
@@ -97,5 +100,23 @@ describe('root-complex rule, by construction', () => {
   it('does not count nodes derived from other functions, nor overwrite an imported silence', () => {
     const r = locateByRootComplex([dev('0000:00:01.0', 'pci0000:00', null), dev('0000:01:00.0', 'pci0000:00', 1, 'parent'), dev('0000:02:00.0', 'pci0000:00', null, 'imported')], 'x.txt');
     expect(r.devices.map((d) => d.localityRule)).toEqual(['unknown', 'parent', 'imported']);
+  });
+});
+
+describe('local CPUs from the node, where the input printed none', () => {
+  it('on every sysfs capture, a function with numa_node and local_cpulist read from files: its node\'s CPUs are its local_cpulist', async () => {
+    let checked = 0;
+    for (const file of CAPTURES) {
+      const { topology: t } = await loadInput(file, { hostFacts: false });
+      // The kernel's local_cpulist is the *bus's* node mask (every CPU when the bus has
+      // none); a numa_node written by hand (sysfs allows it) can differ from the bus's, as
+      // 40intel64's 0000:43:00.0 (numa_node 2, local_cpulist 0-39) does. Those are left out.
+      const all = t.machine.cpus.map((c) => c.id).sort((a, b) => a - b).join();
+      const own = t.pci.devices.filter((d) => d.localityRule === 'numa_node' && d.localCpus !== null && !(t.numaNodes.length > 1 && expandAll(d.localCpus) === all));
+      const derived = localCpusFromNodes(own.map((d) => ({ ...d, localCpus: null })), t.numaNodes);
+      derived.forEach((d, i) => expect(d.localCpus, `${file} ${d.address}`).toBe(own[i]!.localCpus));
+      checked += own.length;
+    }
+    expect(checked).toBeGreaterThan(50);
   });
 });

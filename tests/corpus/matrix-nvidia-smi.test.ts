@@ -111,6 +111,8 @@ describe.each(CASES)('$file: topolens matrix vs nvidia-smi topo -m', (c) => {
       const node = m.numaNode[i] ?? (t.numaNodes.length === 1 ? t.numaNodes[0]!.id : null);
       expect(node, g).toBe(numa);
       expect(t.numaNodes.find((x) => x.id === node)!.cpus, g).toBe(cpus);
+      // The matrix's own CPU Affinity column, where the GPU's node is known.
+      if (m.numaNode[i] !== null) expect(m.cpus[i], g).toBe(cpus);
     });
   });
 

@@ -10,7 +10,7 @@ import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../record
 import { archFromRootComplexes } from './arch';
 import { busesWithoutEvidence, parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
 import { cpuModelFromMidr, nameCpus } from './cpus';
-import { locateByRootComplex, locateDevices, locateHostBridges } from './locality';
+import { localCpusFromNodes, locateByRootComplex, locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
 import { markHostBridgeFunctions, refinePortKinds } from './port-kinds';
 import { repairPciTree } from './tree';
@@ -117,7 +117,7 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   refinePortKinds(settled);
   const byRootComplex = locateByRootComplex(locateDevices(settled, rec.numaNodes), rec.path);
   diagnostics.push(...byRootComplex.diagnostics);
-  const devices = byRootComplex.devices;
+  const devices = localCpusFromNodes(byRootComplex.devices, rec.numaNodes);
   const cpus = nameCpus(rec.cpus);
   const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
   const arch = rec.machine.arch === 'unknown' ? archFromRootComplexes(devices, rec.source.kind) : null;

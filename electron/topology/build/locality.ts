@@ -111,6 +111,19 @@ export function locateByRootComplex(devices: readonly PciDevice[], path: string)
   return { devices: out, diagnostics };
 }
 
+/**
+ * A function whose node is known but whose input printed no local CPUs (lspci with a
+ * numactl block beside it) gets its node's CPUs: the kernel's local_cpulist of a PCI
+ * function is its bus's node cpumask (cpumask_of_pcibus), the same node unless someone
+ * wrote the device's numa_node by hand. Nodes whose CPUs the input does not list give
+ * nothing.
+ */
+export function localCpusFromNodes(devices: readonly PciDevice[], numaNodes: ReadonlyArray<{ id: number; cpus: string }>): PciDevice[] {
+  const cpus = new Map(numaNodes.filter((n) => n.cpus !== '').map((n) => [n.id, n.cpus] as const));
+  if (cpus.size === 0) return devices as PciDevice[];
+  return devices.map((d) => (d.numaNode !== null && d.localCpus === null && cpus.has(d.numaNode) ? { ...d, localCpus: cpus.get(d.numaNode)! } : d));
+}
+
 /** Root complexes take the node and CPUs all their functions agree on (null when they differ). */
 export function locateHostBridges(hostBridges: readonly HostBridge[], devices: readonly PciDevice[]): HostBridge[] {
   const byBridge = new Map<string, { nodes: Set<number | null>; cpus: Set<string | null> }>();
