@@ -9,14 +9,13 @@
 // a load), never on elapsed time. It does not build anything, and changes no renderer code.
 //   node bench/view-renderers.mjs [--sizes 1000,5000] [--rounds 3] [--gl swiftshader|disable-gpu] NAME=ROOT ...
 //   (ROOT: a repository copy with a built out/renderer; the snapshots come from this repo's CLI)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { exportJson, SOURCES, synthesize } from './lib/synthetic-machine.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = argv.indexOf(name);
@@ -34,42 +33,6 @@ const variants = argv.map((a) => {
   return { name, root };
 });
 if (variants.length === 0) throw new Error('usage: node bench/view-renderers.mjs [--sizes ..] [--rounds N] NAME=ROOT ...');
-
-// Same synthetic snapshots as bench/view.mjs: real lab captures' devices replicated under new domains.
-const SOURCES = ['fixtures/lab/x86-q35-dpdk-spdk/capture.tar.gz', 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz', 'fixtures/lab/x86-q35-2numa-switch/capture.tar.gz'];
-function exportJson(file) {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/topolens.mjs'), 'export', join(repo, file), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`export of ${file} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-function synthesize(bases, n) {
-  const base = bases[0];
-  const devices = [];
-  for (let copy = 1; devices.length < n; copy += 1) {
-    const src = bases[copy % bases.length];
-    const dom = copy.toString(16).padStart(4, '0');
-    const re = (a) => (a ? a.replace(/^[0-9a-f]+:/, `${dom}:`) : a);
-    for (const d of src.pci.devices) {
-      devices.push({
-        ...d,
-        address: re(d.address),
-        parent: re(d.parent),
-        hostBridge: d.hostBridge ? d.hostBridge.replace(/^pci[0-9a-f]+:/, `pci${dom}:`) : d.hostBridge,
-        numaNode: d.numaNode === null ? null : copy % 2,
-        localityRule: d.numaNode === null ? d.localityRule : 'imported',
-        sriov: d.sriov ? { ...d.sriov, physfn: re(d.sriov.physfn), vfs: d.sriov.vfs.map(re) } : null,
-        osDevices: d.osDevices.map((o) => ({ ...o, name: `${o.name}_${copy}` })),
-      });
-    }
-  }
-  const kept = devices.slice(0, n);
-  const have = new Set(kept.map((d) => d.address));
-  for (const d of kept) {
-    if (d.parent && !have.has(d.parent)) d.parent = null;
-    if (d.sriov) d.sriov = { ...d.sriov, physfn: d.sriov.physfn && have.has(d.sriov.physfn) ? d.sriov.physfn : null, vfs: d.sriov.vfs.filter((v) => have.has(v)) };
-  }
-  return { ...base, source: { kind: 'snapshot', name: `synthetic-${n}` }, machine: { ...base.machine, hostname: `bench-${n}` }, pci: { devices: kept, hostBridges: [] }, diagnostics: [] };
-}
 
 function serve(root, file) {
   return new Promise((res, rej) => {

@@ -5,54 +5,18 @@
 // load (fetched → drawn, cold code), main-thread CPU of a load (the wall times depend on
 // how busy the machine is), and memory (JS heap after GC, renderer process RSS).
 //   node bench/view.mjs [sizes...]     e.g. node bench/view.mjs 100 1000 5000
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { exportJson, SOURCES, synthesize } from './lib/synthetic-machine.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [100, 1000, 5000];
-const SOURCES = ['fixtures/lab/x86-q35-dpdk-spdk/capture.tar.gz', 'fixtures/lab/x86-q35-sriov-nvme/capture.tar.gz', 'fixtures/lab/x86-q35-2numa-switch/capture.tar.gz'];
 const RUNS = 3;
-
-function exportJson(file) {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/topolens.mjs'), 'export', join(repo, file), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`export of ${file} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-/** Replicate the base snapshots' devices under domains 0001, 0002, ... until n devices. */
-function synthesize(bases, n) {
-  const base = bases[0];
-  const devices = [];
-  for (let copy = 1; devices.length < n; copy += 1) {
-    const src = bases[copy % bases.length];
-    const dom = copy.toString(16).padStart(4, '0');
-    const re = (a) => (a ? a.replace(/^[0-9a-f]+:/, `${dom}:`) : a);
-    for (const d of src.pci.devices) {
-      devices.push({
-        ...d,
-        address: re(d.address),
-        parent: re(d.parent),
-        hostBridge: d.hostBridge ? d.hostBridge.replace(/^pci[0-9a-f]+:/, `pci${dom}:`) : d.hostBridge,
-        numaNode: d.numaNode === null ? null : copy % 2,
-        localityRule: d.numaNode === null ? d.localityRule : 'imported',
-        sriov: d.sriov ? { ...d.sriov, physfn: re(d.sriov.physfn), vfs: d.sriov.vfs.map(re) } : null,
-        osDevices: d.osDevices.map((o) => ({ ...o, name: `${o.name}_${copy}` })),
-      });
-    }
-  }
-  const kept = devices.slice(0, n);
-  const have = new Set(kept.map((d) => d.address));
-  for (const d of kept) {
-    if (d.parent && !have.has(d.parent)) d.parent = null;
-    if (d.sriov) d.sriov = { ...d.sriov, physfn: d.sriov.physfn && have.has(d.sriov.physfn) ? d.sriov.physfn : null, vfs: d.sriov.vfs.filter((v) => have.has(v)) };
-  }
-  return { ...base, source: { kind: 'snapshot', name: `synthetic-${n}` }, machine: { ...base.machine, hostname: `bench-${n}` }, pci: { devices: kept, hostBridges: [] }, diagnostics: [] };
-}
 
 function serve(file) {
   return new Promise((res, rej) => {
