@@ -6,6 +6,27 @@ import { TABLE_COLUMNS, tableCsv, tableMarkdown, tableRows, type TableRow } from
 import { clear, h } from './dom';
 import type { Panel, PanelContext } from './panels';
 
+/** Save the rows as shown (filtered, sorted) as CSV or Markdown through the host. */
+async function saveRows(ctx: PanelContext, rows: readonly TableRow[], kind: 'csv' | 'md'): Promise<void> {
+  const l = ctx.loaded();
+  if (!l) return;
+  const data = kind === 'csv' ? tableCsv(rows) : tableMarkdown(rows);
+  const name = exportFileName(l.snapshot, 'text').replace(/\.txt$/, kind === 'csv' ? '-functions.csv' : '-functions.md');
+  const r = await ctx.api.save('text', data, name);
+  if (!r.ok) ctx.status(r.error, true);
+  else if (r.value) ctx.status(`saved ${r.value}`);
+}
+
+/** Move the selected-row mark to the row of `id` (none when null) and scroll it into view. */
+function markSelectedRow(body: HTMLTableSectionElement, id: string | null): void {
+  for (const tr of body.querySelectorAll('tr.selected')) tr.classList.remove('selected');
+  if (!id) return;
+  const tr = body.querySelector<HTMLTableRowElement>(`tr[data-address="${CSS.escape(id)}"]`);
+  if (!tr) return;
+  tr.classList.add('selected');
+  tr.scrollIntoView({ block: 'nearest' });
+}
+
 export function tablePanel(): Panel {
   let ctx: PanelContext;
   let body: HTMLTableSectionElement;
@@ -45,15 +66,7 @@ export function tablePanel(): Panel {
     renderHead();
     renderBody();
   };
-  const save = async (kind: 'csv' | 'md') => {
-    const l = ctx.loaded();
-    if (!l) return;
-    const data = kind === 'csv' ? tableCsv(rows) : tableMarkdown(rows);
-    const name = exportFileName(l.snapshot, 'text').replace(/\.txt$/, kind === 'csv' ? '-functions.csv' : '-functions.md');
-    const r = await ctx.api.save('text', data, name);
-    if (!r.ok) ctx.status(r.error, true);
-    else if (r.value) ctx.status(`saved ${r.value}`);
-  };
+  const save = (kind: 'csv' | 'md') => saveRows(ctx, rows, kind);
   return {
     id: 'table',
     title: 'Table',
@@ -77,14 +90,7 @@ export function tablePanel(): Panel {
       if (dirty) renderBody();
     },
     onSelect(id) {
-      if (dirty) return;
-      for (const tr of body.querySelectorAll('tr.selected')) tr.classList.remove('selected');
-      if (!id) return;
-      const tr = body.querySelector<HTMLTableRowElement>(`tr[data-address="${CSS.escape(id)}"]`);
-      if (tr) {
-        tr.classList.add('selected');
-        tr.scrollIntoView({ block: 'nearest' });
-      }
+      if (!dirty) markSelectedRow(body, id);
     },
     badge: (l) => String(l.snapshot.pci.devices.length),
   };
