@@ -1,5 +1,7 @@
 // Derives what a built topology implies: link health against both ends, and roles with
-// their reasons. Pure and idempotent: annotating an annotated topology changes nothing.
+// their reasons. annotateTopology is pure and idempotent (annotating an annotated
+// topology changes nothing); annotateDevices does the same work in place on functions
+// the caller owns (the builder's drafts), so they are not copied once more.
 // Locality (numa_node, local CPUs, parent) is build/'s, not this module's.
 import type { LinkInfo, PciDevice, Snapshot } from '../model';
 import { deriveRoles, roleContext } from './roles';
@@ -43,17 +45,32 @@ export function annotateLink(link: LinkInfo | null, upstream: LinkInfo | null): 
  * before this, by build/locality.ts.
  */
 export function annotateTopology(t: Snapshot): Snapshot {
-  const byAddr = new Map(t.pci.devices.map((d) => [d.address, d] as const));
-  const below = farEnds(t.pci.devices);
-  // Each device is copied once here; roles go straight into the copies (no third copy).
-  const linked = t.pci.devices.map((d) => ({ ...d, link: judgeLink(d, byAddr.get(d.parent ?? ''), below) }));
-  const ctx = roleContext(linked, t.source);
-  for (const d of linked as Array<{ -readonly [K in keyof PciDevice]: PciDevice[K] }>) {
+  const copies = t.pci.devices.map((d) => ({ ...d }));
+  annotateDevices(copies, t.source);
+  return { ...t, pci: { ...t.pci, devices: copies } };
+}
+
+/** A function whose fields the caller owns and lets annotateDevices fill. */
+export type MutableDevice = { -readonly [K in keyof PciDevice]: PciDevice[K] };
+
+/**
+ * annotateTopology's work on functions the caller owns, in place: each one's link judged
+ * against both ends (every link from the links as given, before any is replaced), then
+ * its roles.
+ */
+export function annotateDevices(devices: readonly MutableDevice[], source: Snapshot['source']): void {
+  const byAddr = new Map(devices.map((d) => [d.address, d] as const));
+  const below = farEnds(devices);
+  const links = devices.map((d) => judgeLink(d, byAddr.get(d.parent ?? ''), below));
+  devices.forEach((d, i) => {
+    d.link = links[i] ?? null;
+  });
+  const ctx = roleContext(devices, source);
+  for (const d of devices) {
     const rr = deriveRoles(d, ctx);
     d.roles = rr.map((r) => r.role);
     d.roleReasons = rr;
   }
-  return { ...t, pci: { ...t.pci, devices: linked } };
 }
 
 type FarEnd = { maxSpeed: string | null; maxWidth: number | null };

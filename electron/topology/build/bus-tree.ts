@@ -3,11 +3,13 @@
 // holding its bus, with the -t tree deciding where there are no bus lines; then each
 // function's root bus once the tree has been repaired, and the links of empty slots.
 // Where nothing places a bus (plain `lspci`, `-vmm`: no bus ranges, no tree) it names no
-// root complex for a bus that is not plausibly a root bus. Pure. It does not repair the
-// tree (build/tree.ts does, for every input) and leaves functions whose input named
-// their parent alone.
+// root complex for a bus that is not plausibly a root bus. Pure, except that
+// settleBusEvidence fills the builder's drafts in place (build/draft.ts). It does not
+// repair the tree (build/tree.ts does, for every input) and leaves functions whose input
+// named their parent alone.
 import type { Diagnostic, PciDevice } from '../model';
 import type { BusLines, PciFunctionRecord } from '../records';
+import type { DraftDevice } from './draft';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
@@ -164,12 +166,12 @@ export function busesWithoutEvidence(records: readonly PciFunctionRecord[], path
  * After the tree's repair (chains end): a function with bus evidence descends from the
  * root bus ("pci0000:00") of the top of its parent chain — none when that top is in
  * `unrooted` (busesWithoutEvidence); a function whose slot says empty and has nothing
- * below it takes the link its record gives for that case.
+ * below it takes the link its record gives for that case. Fills the drafts in place.
  */
-export function settleBusEvidence(records: readonly PciFunctionRecord[], devices: readonly PciDevice[], unrooted: ReadonlySet<string> = new Set()): PciDevice[] {
+export function settleBusEvidence(records: readonly PciFunctionRecord[], devices: readonly DraftDevice[], unrooted: ReadonlySet<string> = new Set()): void {
   const evidence = new Map<string, PciFunctionRecord>();
   for (const r of records) if (r.parentEvidence !== undefined) evidence.set(r.fn.address, r);
-  if (evidence.size === 0) return devices as PciDevice[];
+  if (evidence.size === 0) return;
   const byAddr = new Map(devices.map((d) => [d.address, d] as const));
   const hasChildren = new Set<string>();
   for (const d of devices) if (d.parent !== null) hasChildren.add(d.parent);
@@ -194,10 +196,12 @@ export function settleBusEvidence(records: readonly PciFunctionRecord[], devices
     for (const w of walk) memo.set(w.address, found ?? null);
     return found ?? null;
   };
-  return devices.map((d) => {
+  // Every root bus is found before any draft changes (rootBus reads hostBridge).
+  const roots = devices.map((d) => (evidence.has(d.address) ? rootBus(d) : null));
+  devices.forEach((d, i) => {
     const r = evidence.get(d.address);
-    if (!r) return d;
-    const leafLink = r.linkIfLeaf !== undefined && !hasChildren.has(d.address);
-    return { ...d, hostBridge: rootBus(d), ...(leafLink ? { link: r.linkIfLeaf! } : null) };
+    if (!r) return;
+    d.hostBridge = roots[i] ?? null;
+    if (r.linkIfLeaf !== undefined && !hasChildren.has(d.address)) d.link = r.linkIfLeaf;
   });
 }

@@ -3,13 +3,16 @@
 // parents from bus evidence where the input names none (lspci), the tree repaired
 // (duplicates, missing parents, loops), port kinds from the tree's shape, root
 // complexes, locality and its rule, CPU names from MIDRs; then annotate/ (links, roles).
-// It reads nothing and parses nothing: that is sources/'s job.
-import { annotateTopology } from '../annotate';
+// It reads nothing and parses nothing: that is sources/'s job. Each function becomes one
+// draft object (build/draft.ts) that the later steps fill in place, or replace with a
+// copy where they stay pure (tree repair, locality); all of them are this builder's own.
+import { annotateDevices, type MutableDevice } from '../annotate/annotate';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Diagnostic, type HostBridge, type OsDevice, type PciDevice, type Snapshot } from '../model';
 import type { OsDeviceRecord, PciFunctionRecord, SourceRecords } from '../records';
 import { archFromRootComplexes } from './arch';
 import { busesWithoutEvidence, parentsFromBusEvidence, settleBusEvidence } from './bus-tree';
 import { cpuModelFromMidr, nameCpus } from './cpus';
+import type { DraftDevice } from './draft';
 import { localCpusFromNodes, locateByRootComplex, locateDevices, locateHostBridges } from './locality';
 import { classNameOf, resolveIds, resolveNames, type RecoveredIds } from './names';
 import { markHostBridgeFunctions, refinePortKinds } from './port-kinds';
@@ -23,7 +26,7 @@ export interface BuildResult {
 }
 
 /** One function's model entry: ids, names, OS devices and a parent from bus evidence filled in, fields kept in the record's order. */
-function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined, note: (r: PciFunctionRecord, ids: RecoveredIds) => void, parentOf: ReadonlyMap<string, string | null>): PciDevice {
+function deviceOf(r: PciFunctionRecord, osDevices: readonly OsDevice[] | undefined, note: (r: PciFunctionRecord, ids: RecoveredIds) => void, parentOf: ReadonlyMap<string, string | null>): DraftDevice {
   const f = r.fn;
   const ids = resolveIds(r);
   if (ids.problems.length > 0 || ids.recovered) note(r, ids);
@@ -112,7 +115,9 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   // must still be a tree.
   const tree = repairPciTree(drafts, rec.path);
   diagnostics.push(...tree.repairs);
-  const settled = settleBusEvidence(rec.functions, tree.devices, unrooted);
+  // Drafts from here on: repairPciTree keeps them or copies them, never shares input.
+  const settled = tree.devices as DraftDevice[];
+  settleBusEvidence(rec.functions, settled, unrooted);
   markHostBridgeFunctions(settled);
   refinePortKinds(settled);
   const byRootComplex = locateByRootComplex(locateDevices(settled, rec.numaNodes), rec.path);
@@ -121,7 +126,9 @@ export function buildTopology(rec: SourceRecords): BuildResult {
   const cpus = nameCpus(rec.cpus);
   const cpuModel = rec.machine.cpuModel ?? cpuModelFromMidr(cpus, rec.socId ?? null);
   const arch = rec.machine.arch === 'unknown' ? archFromRootComplexes(devices, rec.source.kind) : null;
-  const raw: Snapshot = {
+  // Still the builder's own objects (locality copies what it changes): annotated in place.
+  annotateDevices(devices as MutableDevice[], rec.source);
+  const topology: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     capturedAt: rec.capturedAt,
@@ -132,6 +139,5 @@ export function buildTopology(rec: SourceRecords): BuildResult {
     cxl: rec.cxl,
     diagnostics,
   };
-  const topology = annotateTopology(raw);
   return { topology, diagnostics: topology.diagnostics };
 }

@@ -1,7 +1,9 @@
 // Port kinds from the tree's shape, for every input: host bridge functions, and bridges
 // whose input could not show the PCIe capability (64 bytes of config space without
-// root, lspci without -vv, hwloc XML). Pure.
+// root, lspci without -vv, hwloc XML). It reads nothing but the drafts and sets their
+// portKind in place (build/draft.ts); nothing else.
 import type { PciDevice, PortKind } from '../model';
+import type { DraftDevice } from './draft';
 
 /**
  * A host bridge function (class 06 00) on a root bus that is not itself a bridge to a
@@ -9,10 +11,9 @@ import type { PciDevice, PortKind } from '../model';
  * show a Root Port capability for their DMI link): 'host-bridge'. The source of the kind
  * (`portKindSource`) is left as the input said.
  */
-export function markHostBridgeFunctions(devices: PciDevice[]): void {
-  for (let i = 0; i < devices.length; i += 1) {
-    const d = devices[i]!;
-    if (d.parent === null && d.portKind !== 'host-bridge' && d.classCode?.startsWith('0x0600') === true && d.secondaryBus == null) devices[i] = { ...d, portKind: 'host-bridge' };
+export function markHostBridgeFunctions(devices: readonly DraftDevice[]): void {
+  for (const d of devices) {
+    if (d.parent === null && d.portKind !== 'host-bridge' && d.classCode?.startsWith('0x0600') === true && d.secondaryBus == null) d.portKind = 'host-bridge';
   }
 }
 
@@ -22,7 +23,7 @@ export function markHostBridgeFunctions(devices: PciDevice[]): void {
  * (unless it is a subtractive-decode PCI bridge), a bridge with bridges below it is a
  * switch's upstream port, the bridges below an upstream port are its downstream ports.
  */
-export function refinePortKinds(devices: PciDevice[]): void {
+export function refinePortKinds(devices: readonly DraftDevice[]): void {
   const byAddr = new Map(devices.map((d) => [d.address, d] as const));
   const childBridges = new Map<string, number>();
   const isBridge = (d: PciDevice) => d.portKind !== 'endpoint' && d.portKind !== 'host-bridge' && d.portKind !== 'rc-endpoint' && d.portKind !== 'rc-event-collector';
@@ -47,10 +48,10 @@ export function refinePortKinds(devices: PciDevice[]): void {
     decided.set(d.address, k);
     return k;
   };
-  for (let i = 0; i < devices.length; i += 1) {
-    const d = devices[i]!;
+  // A draft changes only once kindOf has decided it, so no later decision reads a changed kind.
+  for (const d of devices) {
     const k = kindOf(d);
-    if (k !== d.portKind) devices[i] = { ...d, portKind: k };
+    if (k !== d.portKind) d.portKind = k;
   }
 }
 
