@@ -506,17 +506,24 @@ class SceneBuilder {
     const numa = one.numaNode;
     const classes = ['fold-run', `prim-${primaryRole(one)}`, ...viewRoles(one).map((r) => `role-${r}`), numa === null ? 'numa-unknown' : `numa-${numa}`];
     const n: SceneNode = { id, kind: 'fold', group: box, parent: parent?.id ?? null, children: [], lines, classes, role: primaryRole(one), address: null, numaNode: numa, members, title: `${run.length} identical ${deviceName(one)} (${members.length} functions): ${members.map(shortAddress).join(' ')}`, ...boxSize(lines) };
+    this.attachFold(n, box, parent, cid, home, linkEdge(heads[0]!));
+  }
+
+  /**
+   * Place a folded group: in its own NUMA box's root-complex frame when its parent is
+   * drawn elsewhere (or it has none), and linked to its parent by a tree edge.
+   */
+  private attachFold(n: SceneNode, box: string, parent: SceneNode | null, cid: string, home: string, edge: { classes: readonly string[]; width: number; label?: string }): void {
     this.nodes.push(n);
     if (!parent || parent.group !== box) {
       const f = this.frame(cid, box, home);
-      f.units!.push(id);
+      f.units!.push(n.id);
       (n as { parent: string | null }).parent = parent?.id ?? f.id;
     }
-    if (parent) {
-      parent.children.push(id);
-      const le = linkEdge(heads[0]!);
-      this.edges.push({ id: `e:${parent.id}>${id}`, source: parent.id, target: id, classes: ['tree-edge', 'fold-edge', ...le.classes, ...(parent.group !== box ? ['cross-numa'] : [])], width: le.width, ...(le.label ? { label: le.label } : {}) });
-    }
+    if (!parent) return;
+    parent.children.push(n.id);
+    const classes = ['tree-edge', 'fold-edge', ...edge.classes, ...(parent.group !== box ? ['cross-numa'] : [])];
+    this.edges.push({ id: `e:${parent.id}>${n.id}`, source: parent.id, target: n.id, classes, width: edge.width, ...(edge.label ? { label: edge.label } : {}) });
   }
 
   private emitFold(devs: readonly PciDevice[], box: string, parent: SceneNode | null, parentId: string, cid: string, home: string): void {
@@ -528,16 +535,7 @@ class SceneBuilder {
     const lines = [clip(`${devs.length} platform functions`), clip(driverSummary(devs, this.drivers)), clip(countSummary(devs.map((d) => shortClass(d))))].filter(Boolean);
     const numa = box === 'numa:unknown' ? null : Number(box.slice(5));
     const n: SceneNode = { id, kind: 'fold', group: box, parent: parent?.id ?? null, children: [], lines, classes: ['fold', 'prim-bridge', box === 'numa:unknown' ? 'numa-unknown' : `numa-${numa}`], role: 'bridge', address: null, numaNode: numa, members, title: `Platform functions of ${where} (${classes.length} kinds)`, ...boxSize(lines) };
-    this.nodes.push(n);
-    if (!parent || parent.group !== box) {
-      const f = this.frame(cid, box, home);
-      f.units!.push(id);
-      (n as { parent: string | null }).parent = parent?.id ?? f.id;
-    }
-    if (parent) {
-      parent.children.push(id);
-      this.edges.push({ id: `e:${parent.id}>${id}`, source: parent.id, target: id, classes: ['tree-edge', 'fold-edge', ...(parent.group !== box ? ['cross-numa'] : [])], width: 1.2 });
-    }
+    this.attachFold(n, box, parent, cid, home, { classes: [], width: 1.2 });
   }
 
   /** Folded VFs of one PF: one group per NUMA box the VFs sit in (normally the PF's). */
