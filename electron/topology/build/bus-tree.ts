@@ -144,8 +144,9 @@ const isHostBridge = (r: PciFunctionRecord): boolean => (r.fn.classCode ?? '').s
  * info diagnostic per such bus.
  */
 export function busesWithoutEvidence(records: readonly PciFunctionRecord[], path: string, diagnostics: Diagnostic[]): ReadonlySet<string> {
+  // Asked before placing every function: any bus line at all settles it.
+  if (records.some((r) => r.parentEvidence !== undefined && r.parentEvidence.busLines !== null)) return new Set();
   const all = records.filter((r) => r.parentEvidence !== undefined).map(placed);
-  if (all.some((f) => f.rec.parentEvidence!.busLines !== null)) return new Set();
   const busKey = (f: Placed) => `${f.domain}:${hex2(f.bus)}`;
   const rootBuses = new Set(all.filter((f) => f.bus === 0 || isHostBridge(f.rec)).map(busKey));
   const out = new Set<string>();

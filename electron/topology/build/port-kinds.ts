@@ -24,6 +24,8 @@ export function markHostBridgeFunctions(devices: readonly DraftDevice[]): void {
  * switch's upstream port, the bridges below an upstream port are its downstream ports.
  */
 export function refinePortKinds(devices: readonly DraftDevice[]): void {
+  // Only kinds the input could not show (portKindSource 'shape') are decided here.
+  if (!devices.some((d) => d.portKindSource === 'shape')) return;
   const byAddr = new Map(devices.map((d) => [d.address, d] as const));
   const childBridges = new Map<string, number>();
   const isBridge = (d: PciDevice) => d.portKind !== 'endpoint' && d.portKind !== 'host-bridge' && d.portKind !== 'rc-endpoint' && d.portKind !== 'rc-event-collector';

@@ -28,32 +28,35 @@ export function repairPciTree(input: readonly PciDevice[], path: string): PciTre
     byAddr.set(d.address, d);
     devices.push(d);
   }
-  const parent = new Map<string, string | null>();
+  // Only the parents this repair changes are kept apart; the rest are read off the devices.
+  const cut = new Map<string, string | null>();
   for (const d of devices) {
     if (d.parent !== null && !byAddr.has(d.parent)) {
       warn(d.address, `parent ${d.parent} is not a device in this input: shown at the top of its host bridge`);
-      parent.set(d.address, null);
-    } else parent.set(d.address, d.parent);
+      cut.set(d.address, null);
+    }
   }
+  const parentOf = (a: string): string | null => (cut.has(a) ? cut.get(a)! : byAddr.get(a)!.parent);
   // Each chain is walked once: 1 = on the current walk, 2 = known to end.
   const state = new Map<string, number>();
-  const order = new Map(devices.map((d, i) => [d.address, i] as const));
+  let order: Map<string, number> | undefined;
   for (const d of devices) {
     const walk: string[] = [];
     let cur: string | null = d.address;
     while (cur !== null && !state.has(cur)) {
       state.set(cur, 1);
       walk.push(cur);
-      cur = parent.get(cur) ?? null;
+      cur = parentOf(cur);
     }
     if (cur !== null && state.get(cur) === 1) {
       const loop = walk.slice(walk.indexOf(cur));
-      const first = loop.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+      const at = (order ??= new Map(devices.map((x, i) => [x.address, i] as const)));
+      const first = loop.reduce((a, b) => (at.get(a)! <= at.get(b)! ? a : b));
       warn(first, `parent links form a loop (${[...loop, cur].join(' → ')}): cut above ${first}`);
-      parent.set(first, null);
+      cut.set(first, null);
     }
     for (const a of walk) state.set(a, 2);
   }
   if (repairs.length === 0) return { devices: input as PciDevice[], repairs };
-  return { devices: devices.map((d) => (parent.get(d.address) === d.parent ? d : { ...d, parent: parent.get(d.address) ?? null })), repairs };
+  return { devices: devices.map((d) => (cut.has(d.address) ? { ...d, parent: cut.get(d.address) ?? null } : d)), repairs };
 }
