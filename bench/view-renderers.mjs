@@ -9,11 +9,11 @@
 // a load), never on elapsed time. It does not build anything, and changes no renderer code.
 //   node bench/view-renderers.mjs [--sizes 1000,5000] [--rounds 3] [--gl swiftshader|disable-gpu] NAME=ROOT ...
 //   (ROOT: a repository copy with a built out/renderer; the snapshots come from this repo's CLI)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveFile } from './lib/serve-child.mjs';
 import { exportJson, SOURCES, synthesize } from './lib/synthetic-machine.mjs';
 
 const argv = process.argv.slice(2);
@@ -33,21 +33,6 @@ const variants = argv.map((a) => {
   return { name, root };
 });
 if (variants.length === 0) throw new Error('usage: node bench/view-renderers.mjs [--sizes ..] [--rounds N] NAME=ROOT ...');
-
-function serve(root, file) {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(root, 'bin/topolens.mjs'), 'serve', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const on = (b) => {
-      out += b.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) res({ url: m[1], child });
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', (b) => (out += b.toString()));
-    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${out}`)));
-  });
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const GL_ARGS = gl === 'swiftshader' ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu'];
@@ -116,7 +101,7 @@ try {
     const file = join(tmp, `bench-${n}.json`);
     writeFileSync(file, JSON.stringify(synthesize(bases, n)));
     const servers = [];
-    for (const v of variants) servers.push({ v, ...(await serve(v.root, file)) });
+    for (const v of variants) servers.push({ v, ...(await serveFile(v.root, file)) });
     try {
       for (let round = 0; round < rounds; round += 1) {
         for (const s of servers) {

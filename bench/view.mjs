@@ -5,33 +5,18 @@
 // load (fetched → drawn, cold code), main-thread CPU of a load (the wall times depend on
 // how busy the machine is), and memory (JS heap after GC, renderer process RSS).
 //   node bench/view.mjs [sizes...]     e.g. node bench/view.mjs 100 1000 5000
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveFile } from './lib/serve-child.mjs';
 import { exportJson, SOURCES, synthesize } from './lib/synthetic-machine.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [100, 1000, 5000];
 const RUNS = 3;
-
-function serve(file) {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(repo, 'bin/topolens.mjs'), 'serve', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const on = (b) => {
-      out += b.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) res({ url: m[1], child });
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', (b) => (out += b.toString()));
-    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${out}`)));
-  });
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -43,7 +28,7 @@ try {
   for (const n of sizes) {
     const file = join(tmp, `bench-${n}.json`);
     writeFileSync(file, JSON.stringify(synthesize(bases, n)));
-    const { url, child } = await serve(file);
+    const { url, child } = await serveFile(repo, file);
     try {
       const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
       const cdp = await page.context().newCDPSession(page);
